@@ -1,0 +1,3 @@
+using FirmwareGate.Cli;
+
+return await FirmwareGateCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

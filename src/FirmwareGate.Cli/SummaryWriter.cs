@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using FirmwareGate.Core.Pipeline;
+using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Unpacking;
+
+namespace FirmwareGate.Cli;
+
+/// <summary>The human-readable summary printed by scan and unpack.</summary>
+internal sealed class SummaryWriter(TextWriter output)
+{
+    private const int EntropyRegions = 16;
+
+    public void Write(ScanResult result, bool unpack)
+    {
+        var c = result.Coverage;
+        output.WriteLine($"{result.Image.Name}  {result.Image.Size} bytes  sha256 {result.Image.Sha256}");
+        output.WriteLine($"formats   {string.Join(" > ", result.Image.FormatChain)}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coverage  {Percent(c.Recognised, c.Bytes)} recognised, {Percent(c.Padding, c.Bytes)} padding, {Percent(c.Unknown, c.Bytes)} unknown ({c.Unknown} bytes, {c.UnknownHighEntropy} high-entropy)"));
+        output.WriteLine("layers");
+        foreach (var layer in result.Layers)
+        {
+            WriteLayer(layer, 1);
+        }
+
+        var counts = result.FileCounts();
+        output.WriteLine($"files     {counts.Values.Sum()} ({string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))})");
+        if (result.Extraction is { } x)
+        {
+            output.WriteLine($"extracted {x.Files} files, {x.Bytes} bytes into {x.Root}");
+        }
+
+        foreach (var warning in result.Warnings)
+        {
+            output.WriteLine("warning   " + warning);
+        }
+    }
+
+    private void WriteLayer(Layer layer, int depth)
+    {
+        string where = layer.Offset is { } o ? "0x" + o.ToString("x", CultureInfo.InvariantCulture) : layer.Name ?? "";
+        var line = new StringBuilder(new string(' ', depth * 2));
+        line.Append(CultureInfo.InvariantCulture, $"{where,-12} {layer.Format,-10} {layer.Size,12}");
+        if (layer.Compression is { } comp && comp != "none")
+        {
+            line.Append(" (").Append(comp).Append(')');
+        }
+
+        if (layer.Name is { } name && layer.Offset is not null)
+        {
+            line.Append(' ').Append(name);
+        }
+
+        if (layer.Entropy is { } e)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" entropy {e:0.000}");
+        }
+
+        if (layer.FileSystem is { } fs)
+        {
+            line.Append(CultureInfo.InvariantCulture, $" {fs.Entries.Count} entries");
+        }
+
+        output.WriteLine(line.ToString());
+        foreach (var child in layer.Children)
+        {
+            WriteLayer(child, depth + 1);
+        }
+    }
+
+    private static string Percent(long part, long whole) =>
+        (whole == 0 ? 0 : 100.0 * part / whole).ToString("0.00", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>Exit-2 message: no signature, entropy by region, and a verdict when it looks encrypted.</summary>
+    public static string UnknownFormatMessage(ScanResult result, string displayName)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"firmwaregate: {displayName}: no known signature found ({result.Image.Size} bytes); format not recognised.");
+        var image = result.Layers.FirstOrDefault()?.Source;
+        if (result.Image.Size > 0)
+        {
+            sb.AppendLine("entropy by region (bits/byte):");
+            using var file = FileByteSource.Open(result.Image.Path);
+            long step = Math.Max(4096, (file.Length + EntropyRegions - 1) / EntropyRegions);
+            for (long off = 0; off < file.Length; off += step)
+            {
+                var (entropy, _) = Entropy.Measure(file.Slice(off, Math.Min(step, file.Length - off)));
+                sb.AppendLine(CultureInfo.InvariantCulture, $"  0x{off:x8}-0x{Math.Min(off + step, file.Length):x8}  {entropy:0.000}");
+            }
+        }
+
+        long high = result.Coverage.UnknownHighEntropy;
+        if (result.Image.Size > 0 && high * 2 > result.Image.Size)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{100.0 * high / result.Image.Size:0.0}% of the image is above {Entropy.HighThreshold} bits/byte: it looks encrypted or compressed with an unknown codec.");
+        }
+        else
+        {
+            sb.AppendLine("The image is not uniformly high-entropy: it may be a format FirmwareGate does not read yet, or raw code and data.");
+        }
+
+        _ = image;
+        return sb.ToString().TrimEnd('\n');
+    }
+}

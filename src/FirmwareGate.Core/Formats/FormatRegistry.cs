@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+
+namespace FirmwareGate.Core.Formats;
+
+/// <summary>An ordered, immutable list of readers. Earlier readers win when two match at one offset.</summary>
+public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
+{
+    /// <summary>The readers in priority order.</summary>
+    public ImmutableArray<IFormatReader> Readers { get; } = [.. readers];
+
+    /// <summary>Every format this engine reads.</summary>
+    public static FormatRegistry CreateDefault() => new(
+    [
+        new TrxReader(),
+        new UImageReader(),
+        new FdtReader(),
+        new SquashFsReader(),
+        new CpioReader(),
+        new TarReader(),
+        new ZipReader(),
+        new SevenZipReader(),
+        new GzipReader(),
+        new XzReader(),
+        new Bzip2Reader(),
+        new ZstdReader(),
+        new Lz4FrameReader(),
+        new LzmaReader(),
+    ]);
+}

@@ -1,0 +1,64 @@
+namespace FirmwareGate.Core.Formats;
+
+/// <summary>Thread-safe running totals checked against <see cref="ReadLimits"/>.</summary>
+public sealed class ScanBudget(ReadLimits limits)
+{
+    private long _bytes;
+    private long _files;
+    private readonly List<string> _limitsHit = [];
+
+    /// <summary>The limits.</summary>
+    public ReadLimits Limits { get; } = limits;
+
+    /// <summary>Bytes produced so far.</summary>
+    public long BytesProduced => Interlocked.Read(ref _bytes);
+
+    /// <summary>Entries seen so far.</summary>
+    public long Files => Interlocked.Read(ref _files);
+
+    /// <summary>Limits that were reached, in the order they were hit.</summary>
+    public IReadOnlyList<string> LimitsHit
+    {
+        get
+        {
+            lock (_limitsHit)
+            {
+                return [.. _limitsHit];
+            }
+        }
+    }
+
+    /// <summary>Accounts for decoded or extracted bytes; throws when the total is exceeded.</summary>
+    public void AddBytes(long count, string format, long offset)
+    {
+        if (Interlocked.Add(ref _bytes, count) > Limits.MaxTotalBytes)
+        {
+            throw Hit(new LimitExceededException(format, offset, "totalBytes",
+                $"total output exceeds {Limits.MaxTotalBytes} bytes (--max-total-bytes)"));
+        }
+    }
+
+    /// <summary>Accounts for one more entry; throws when the count is exceeded.</summary>
+    public void AddFile(string format, long offset)
+    {
+        if (Interlocked.Increment(ref _files) > Limits.MaxFiles)
+        {
+            throw Hit(new LimitExceededException(format, offset, "files",
+                $"more than {Limits.MaxFiles} entries (--max-files)"));
+        }
+    }
+
+    /// <summary>Records a limit exception and returns it for throwing.</summary>
+    public LimitExceededException Hit(LimitExceededException e)
+    {
+        lock (_limitsHit)
+        {
+            if (!_limitsHit.Contains(e.Limit))
+            {
+                _limitsHit.Add(e.Limit);
+            }
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,125 @@
+using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Unpacking;
+using SharpCompress.Archives;
+
+namespace FirmwareGate.Core.Formats;
+
+/// <summary>
+/// Archives read with SharpCompress (zip, 7z). Members are decoded lazily, one at a time, into
+/// bounded outputs; the ratio limit uses each member's compressed size.
+/// </summary>
+public abstract class SharpCompressArchiveReader : IFormatReader
+{
+    /// <inheritdoc/>
+    public abstract string Format { get; }
+
+    /// <inheritdoc/>
+    public abstract IReadOnlyList<Signature> Signatures { get; }
+
+    /// <inheritdoc/>
+    public abstract bool TryIdentify(IByteSource source, out long length);
+
+    /// <summary>Opens the archive over exactly its bytes.</summary>
+    protected abstract IArchive Open(Stream stream);
+
+    /// <inheritdoc/>
+    public ReadResult Read(IByteSource source, ReadContext context)
+    {
+        if (!TryIdentify(source, out long length) || length <= 0 || length > source.Length)
+        {
+            throw new TruncatedInputException(Format, 0, "end of archive not found");
+        }
+
+        var bytes = source.Slice(0, length);
+        var entries = new EntryListBuilder(Format, context);
+        IArchive archive;
+        List<IArchiveEntry> members;
+        try
+        {
+            archive = context.Own(Open(new ByteSourceStream(bytes)));
+            members = [.. archive.Entries];
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
+        {
+            throw new CorruptDataException(Format, 0, e.Message);
+        }
+
+        foreach (var member in members)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            AddMember(entries, archive, member, context);
+        }
+
+        return new ReadResult { Length = length, FileSystem = entries.Build(), AnalyseMembers = true }.WithWarnings(entries.Warnings);
+    }
+
+    private void AddMember(EntryListBuilder entries, IArchive archive, IArchiveEntry member, ReadContext context)
+    {
+        string key = member.Key ?? "";
+        var path = entries.NormalizeOrReject(key, 0);
+        if (path is null)
+        {
+            return;
+        }
+
+        int unixMode = member.Attrib is { } a && (a >> 16) != 0 ? (a >> 16) & 0xFFFF : 0;
+        var type = member.IsDirectory ? EntryType.Dir : unixMode != 0 ? CpioReader.TypeOf(unixMode) : EntryType.File;
+        int mode = unixMode != 0 ? unixMode & 0xFFF : member.IsDirectory ? 0x1ED : 0x1A4;
+        if (member.IsEncrypted)
+        {
+            entries.Warnings.Add($"{Format}: member '{key}' is encrypted; content not analysed");
+        }
+
+        long size = type == EntryType.File && !member.IsEncrypted ? member.Size : 0;
+        IByteSource? content = size > 0 ? new LazyByteSource(size, () => Decode(archive, member, key, context)) : type == EntryType.File ? new MemoryByteSource(ReadOnlyMemory<byte>.Empty) : null;
+        string? target = null;
+        if (type == EntryType.Symlink)
+        {
+            target = member.LinkTarget;
+            if (string.IsNullOrEmpty(target) && member.Size is > 0 and < 4096)
+            {
+                var src = Decode(archive, member, key, context);
+                var buf = new byte[src.Length];
+                src.ReadExactly(0, buf, Format);
+                target = System.Text.Encoding.UTF8.GetString(buf);
+            }
+        }
+
+        entries.Add(new FsEntry
+        {
+            Path = path,
+            Type = type,
+            Mode = mode,
+            Size = size,
+            MTime = member.LastModifiedTime is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)).ToUnixTimeSeconds() : 0,
+            LinkTarget = target,
+            Content = content,
+        });
+    }
+
+    private IByteSource Decode(IArchive archive, IArchiveEntry member, string key, ReadContext context)
+    {
+        // SharpCompress archives share one stream: decode members one at a time.
+        lock (archive)
+        {
+            var output = context.CreateOutput(Format, 0, () => Math.Max(member.CompressedSize, 1));
+            try
+            {
+                using var stream = member.OpenEntryStream();
+                stream.CopyTo(output);
+            }
+            catch (LimitExceededException)
+            {
+                output.Dispose();
+                throw;
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
+            {
+                output.Dispose();
+                throw new CorruptDataException(Format, 0, $"member '{key}': {e.Message}");
+            }
+
+            return output.ToSource();
+        }
+    }
+}

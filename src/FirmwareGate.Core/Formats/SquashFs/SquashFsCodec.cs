@@ -1,0 +1,137 @@
+using System.IO.Compression;
+using FirmwareGate.Core.Compression;
+using K4os.Compression.LZ4;
+
+namespace FirmwareGate.Core.Formats.SquashFs;
+
+/// <summary>Decodes one SquashFS block with the filesystem's compressor (squashfs_fs.h compression ids 1..6).</summary>
+internal abstract class SquashFsCodec
+{
+    public abstract string Name { get; }
+
+    /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/>; returns the decoded length.</summary>
+    public abstract int Decode(ReadOnlySpan<byte> input, Span<byte> output);
+
+    public static SquashFsCodec? Create(int id, bool useNative) => id switch
+    {
+        1 => new Zlib(),
+        2 => new LzmaAlone(useNative && LibLzma.IsAvailable),
+        3 => new Lzo(),
+        4 => useNative && LibLzma.IsAvailable ? new XzNative() : new XzManaged(),
+        5 => new Lz4(),
+        6 => new Zstd(),
+        _ => null,
+    };
+
+    private static int ReadAll(Stream stream, Span<byte> output)
+    {
+        int total = 0;
+        int n;
+        while (total < output.Length && (n = stream.Read(output[total..])) > 0)
+        {
+            total += n;
+        }
+
+        if (total == output.Length && stream.ReadByte() >= 0)
+        {
+            throw new InvalidDataException("block decodes to more than the block size");
+        }
+
+        return total;
+    }
+
+    private sealed class Zlib : SquashFsCodec
+    {
+        public override string Name => "gzip";
+
+        public override unsafe int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            fixed (byte* p = input)
+            {
+                using var ms = new UnmanagedMemoryStream(p, input.Length);
+                using var z = new ZLibStream(ms, CompressionMode.Decompress);
+                return ReadAll(z, output);
+            }
+        }
+    }
+
+    private sealed class LzmaAlone(bool native) : SquashFsCodec
+    {
+        public override string Name => "lzma";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            using var ms = new MemoryStream(input.ToArray(), writable: false);
+            if (native)
+            {
+                using var n = new LzmaNativeStream(ms, alone: true);
+                return ReadAll(n, output);
+            }
+
+            if (input.Length < 13)
+            {
+                throw new InvalidDataException("lzma block shorter than its header");
+            }
+
+            ms.Position = 13;
+            long size = BitConverter.ToInt64(input.Slice(5, 8));
+            using var s = SharpCompress.Compressors.LZMA.LzmaStream.Create(input[..5].ToArray(), ms, input.Length - 13, size, leaveOpen: true);
+            return ReadAll(s, output);
+        }
+    }
+
+    private sealed class Lzo : SquashFsCodec
+    {
+        public override string Name => "lzo";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output) => Lzo1xDecompressor.Decompress(input, output);
+    }
+
+    private sealed class XzNative : SquashFsCodec
+    {
+        public override string Name => "xz";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            int n = LibLzma.DecodeXzBlock(input, output);
+            return n >= 0 ? n : throw new InvalidDataException("xz block is corrupt or larger than the block size");
+        }
+    }
+
+    private sealed class XzManaged : SquashFsCodec
+    {
+        public override string Name => "xz";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            using var ms = new MemoryStream(input.ToArray(), writable: false);
+            using var xz = new SharpCompress.Compressors.Xz.XZStream(ms);
+            return ReadAll(xz, output);
+        }
+    }
+
+    private sealed class Lz4 : SquashFsCodec
+    {
+        public override string Name => "lz4";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            int n = LZ4Codec.Decode(input, output);
+            return n >= 0 ? n : throw new InvalidDataException("lz4 block is corrupt");
+        }
+    }
+
+    private sealed class Zstd : SquashFsCodec
+    {
+        [ThreadStatic]
+        private static ZstdSharp.Decompressor? t_decompressor;
+
+        public override string Name => "zstd";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            t_decompressor ??= new ZstdSharp.Decompressor();
+            return t_decompressor.Unwrap(input, output);
+        }
+    }
+}

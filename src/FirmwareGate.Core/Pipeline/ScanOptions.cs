@@ -1,0 +1,28 @@
+using FirmwareGate.Core.Formats;
+
+namespace FirmwareGate.Core.Pipeline;
+
+/// <summary>Everything a front end decides about one scan.</summary>
+public sealed record ScanOptions
+{
+    /// <summary>The firmware image.</summary>
+    public required string ImagePath { get; init; }
+
+    /// <summary>When set, every layer is extracted below this folder (which must be empty or absent).</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Bomb and size limits.</summary>
+    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>Report time; null means SOURCE_DATE_EPOCH, else the clock.</summary>
+    public DateTimeOffset? Now { get; init; }
+
+    /// <summary>Use native codecs (liblzma) when present.</summary>
+    public bool UseNativeCodecs { get; init; } = true;
+
+    /// <summary>When true, an incomplete analysis does not change the exit code.</summary>
+    public bool AllowIncomplete { get; init; }
+
+    /// <summary>Folder for scratch files (large decoded layers); the system temp folder by default.</summary>
+    public string? TempDirectory { get; init; }
+}

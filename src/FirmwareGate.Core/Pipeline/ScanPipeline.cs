@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using FirmwareGate.Core.Extraction;
+using FirmwareGate.Core.Formats;
+using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Unpacking;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FirmwareGate.Core.Pipeline;
+
+/// <summary>The one entry point every front end calls: image in, <see cref="ScanResult"/> out.</summary>
+public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatRegistry? registry = null)
+{
+    private readonly ILoggerFactory _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+    private readonly FormatRegistry _registry = registry ?? FormatRegistry.CreateDefault();
+
+    /// <summary>Reports what is being read, for progress displays.</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    /// <summary>Runs the stages this build has: unpack (and extract when an output folder is set).</summary>
+    /// <exception cref="ScanInputException">The image cannot be read or the output folder cannot be used.</exception>
+    public Task<ScanResult> RunAsync(ScanOptions options, CancellationToken ct) =>
+        Task.Run(() => Run(options, ct), ct);
+
+    private ScanResult Run(ScanOptions options, CancellationToken ct)
+    {
+        FileByteSource image;
+        try
+        {
+            image = FileByteSource.Open(options.ImagePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ScanInputException($"cannot read '{options.ImagePath}': {e.Message}", e);
+        }
+
+        ExtractionRoot? root = null;
+        if (options.OutputDirectory is not null)
+        {
+            try
+            {
+                root = new ExtractionRoot(options.OutputDirectory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                image.Dispose();
+                throw new ScanInputException(e.Message, e);
+            }
+        }
+
+        var context = new ReadContext(options.Limits, ct, options.TempDirectory) { UseNativeCodecs = options.UseNativeCodecs };
+        context.Own(image);
+        var (now, reproducible) = ResolveTime(options.Now);
+        var clock = Stopwatch.StartNew();
+        string sha256 = Sha256Of(image, ct);
+        string name = Path.GetFileName(options.ImagePath);
+        var unpacker = new Unpacker(_registry, _loggerFactory.CreateLogger<Unpacker>()) { Progress = Progress };
+        var layers = unpacker.Unpack(image, name, context);
+        var info = new ImageInfo(name, options.ImagePath, image.Length, sha256, FormatChain(layers));
+        var result = new ScanResult(context, info, layers, Coverage.Of(image.Length, layers), now, reproducible);
+        result.DurationsMs["unpack"] = clock.ElapsedMilliseconds;
+        if (root is not null)
+        {
+            clock.Restart();
+            result.Extraction = new Extractor(root, ct).Extract(layers);
+            result.DurationsMs["extract"] = clock.ElapsedMilliseconds;
+        }
+
+        return result;
+    }
+
+    private static (DateTimeOffset Now, bool Reproducible) ResolveTime(DateTimeOffset? now)
+    {
+        if (now is { } given)
+        {
+            return (given, true);
+        }
+
+        if (long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long epoch))
+        {
+            return (DateTimeOffset.FromUnixTimeSeconds(epoch), true);
+        }
+
+        return (DateTimeOffset.UtcNow, false);
+    }
+
+    private static string Sha256Of(IByteSource source, CancellationToken ct)
+    {
+        using var stream = source.OpenStream();
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>Recognised formats in tree order, each once; filesystems carry their compressor (squashfs-xz).</summary>
+    public static IReadOnlyList<string> FormatChain(IReadOnlyList<Layer> layers)
+    {
+        var chain = new List<string>();
+        foreach (var layer in layers.SelectMany(l => l.Descendants()))
+        {
+            if (!layer.IsRecognised || layer.Details.ContainsKey("content"))
+            {
+                continue;
+            }
+
+            string step = layer.FileSystem is not null && layer.Compression is { } c ? $"{layer.Format}-{c}" : layer.Format;
+            if (!chain.Contains(step))
+            {
+                chain.Add(step);
+            }
+        }
+
+        return chain;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using FirmwareGate.Core.Pipeline;
+using FirmwareGate.Core.Unpacking;
+
+namespace FirmwareGate.Core.Reports;
+
+/// <summary>
+/// Writes the JSON report of DESIGN.md: every top-level key in contract order, stages not yet run
+/// left empty, stable ordering, LF line endings, no clock unless the scan was not reproducible.
+/// </summary>
+public static class JsonReportWriter
+{
+    /// <summary>Report schema version.</summary>
+    public const string SchemaVersion = "1";
+
+    /// <summary>Writes the report to a stream.</summary>
+    public static void Write(ScanResult result, Stream output, string toolVersion)
+    {
+        var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
+        using var w = new Utf8JsonWriter(output, options);
+        w.WriteStartObject();
+        w.WriteString("schemaVersion", SchemaVersion);
+        w.WriteStartObject("tool");
+        w.WriteString("name", "FirmwareGate");
+        w.WriteString("version", toolVersion);
+        w.WriteEndObject();
+        w.WriteString("scannedAt", result.ScannedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+        w.WriteStartObject("image");
+        w.WriteString("name", result.Image.Name);
+        w.WriteString("path", result.Image.Path);
+        w.WriteNumber("size", result.Image.Size);
+        w.WriteString("sha256", result.Image.Sha256);
+        w.WriteStartArray("formatChain");
+        foreach (var f in result.Image.FormatChain)
+        {
+            w.WriteStringValue(f);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+
+        w.WriteStartObject("coverage");
+        w.WriteNumber("bytes", result.Coverage.Bytes);
+        w.WriteNumber("recognised", result.Coverage.Recognised);
+        w.WriteNumber("padding", result.Coverage.Padding);
+        w.WriteNumber("unknown", result.Coverage.Unknown);
+        w.WriteNumber("unknownHighEntropy", result.Coverage.UnknownHighEntropy);
+        w.WriteEndObject();
+
+        w.WriteStartArray("layers");
+        foreach (var layer in result.Layers)
+        {
+            WriteLayer(w, layer);
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartObject("files");
+        var counts = result.FileCounts();
+        w.WriteNumber("total", counts.Values.Sum());
+        foreach (var type in new[] { "file", "dir", "symlink", "chardev", "blockdev", "fifo", "socket" })
+        {
+            w.WriteNumber(type, counts.GetValueOrDefault(type));
+        }
+
+        w.WriteEndObject();
+
+        foreach (var empty in new[] { "components", "binaries", "certificates", "privateKeys", "accounts", "findings", "vulnerabilities" })
+        {
+            w.WriteStartArray(empty);
+            w.WriteEndArray();
+        }
+
+        w.WriteNull("policy");
+
+        w.WriteStartObject("analysis");
+        w.WriteBoolean("complete", result.Complete);
+        w.WriteStartArray("warnings");
+        foreach (var warning in result.Warnings)
+        {
+            w.WriteStringValue(warning);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("limitsHit");
+        foreach (var limit in result.LimitsHit.Order(StringComparer.Ordinal))
+        {
+            w.WriteStringValue(limit);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("durationsMs");
+        if (!result.Reproducible)
+        {
+            foreach (var (stage, ms) in result.DurationsMs)
+            {
+                w.WriteNumber(stage, ms);
+            }
+        }
+
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteNull("database");
+        w.WriteEndObject();
+        w.Flush();
+        output.Write("\n"u8);
+    }
+
+    /// <summary>The report as a string.</summary>
+    public static string ToJson(ScanResult result, string toolVersion)
+    {
+        using var ms = new MemoryStream();
+        Write(result, ms, toolVersion);
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static void WriteLayer(Utf8JsonWriter w, Layer layer)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", layer.Id);
+        w.WriteString("format", layer.Format);
+        if (layer.Offset is { } offset)
+        {
+            w.WriteNumber("offset", offset);
+        }
+        else
+        {
+            w.WriteNull("offset");
+        }
+
+        if (layer.Name is not null)
+        {
+            w.WriteString("name", layer.Name);
+        }
+
+        w.WriteNumber("size", layer.Size);
+        if (layer.Compression is not null)
+        {
+            w.WriteString("compression", layer.Compression);
+        }
+
+        w.WriteString("location", layer.Location);
+        if (layer.Entropy is { } entropy)
+        {
+            w.WriteNumber("entropy", entropy);
+            w.WriteNumber("highEntropyBytes", layer.HighEntropyBytes ?? 0);
+        }
+
+        w.WriteStartObject("details");
+        foreach (var (k, v) in layer.Details)
+        {
+            w.WriteString(k, v);
+        }
+
+        w.WriteEndObject();
+        if (layer.FileSystem is { } fs)
+        {
+            w.WriteNumber("entries", fs.Entries.Count);
+        }
+
+        w.WriteStartArray("warnings");
+        foreach (var warning in layer.Warnings)
+        {
+            w.WriteStringValue(warning);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("children");
+        foreach (var child in layer.Children)
+        {
+            WriteLayer(w, child);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}

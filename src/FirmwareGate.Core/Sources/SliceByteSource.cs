@@ -1,0 +1,55 @@
+namespace FirmwareGate.Core.Sources;
+
+/// <summary>A window onto another source.</summary>
+public sealed class SliceByteSource : IByteSource
+{
+    private readonly IByteSource _parent;
+    private readonly long _start;
+
+    private SliceByteSource(IByteSource parent, long start, long length)
+    {
+        _parent = parent;
+        _start = start;
+        Length = length;
+    }
+
+    /// <inheritdoc/>
+    public long Length { get; }
+
+    /// <summary>Creates a slice; slices of slices collapse onto the original source.</summary>
+    public static IByteSource Create(IByteSource parent, long offset, long length)
+    {
+        CheckRange(parent.Length, offset, length);
+        if (offset == 0 && length == parent.Length)
+        {
+            return parent;
+        }
+
+        return parent is SliceByteSource s
+            ? new SliceByteSource(s._parent, s._start + offset, length)
+            : new SliceByteSource(parent, offset, length);
+    }
+
+    internal static void CheckRange(long parentLength, long offset, long length)
+    {
+        if (offset < 0 || length < 0 || offset > parentLength || length > parentLength - offset)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"slice {offset}+{length} outside 0..{parentLength}");
+        }
+    }
+
+    /// <inheritdoc/>
+    public int Read(long offset, Span<byte> buffer)
+    {
+        if (offset >= Length || offset < 0)
+        {
+            return 0;
+        }
+
+        int want = (int)Math.Min(buffer.Length, Length - offset);
+        return _parent.Read(_start + offset, buffer[..want]);
+    }
+
+    /// <inheritdoc/>
+    public IByteSource Slice(long offset, long length) => Create(this, offset, length);
+}
