@@ -24,6 +24,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new Bzip2Reader(),
         new ZstdReader(),
         new Lz4FrameReader(),
+        new LzopReader(),
         new LzmaReader(),
     ]);
 }

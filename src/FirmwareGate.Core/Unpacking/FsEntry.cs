@@ -5,6 +5,8 @@ namespace FirmwareGate.Core.Unpacking;
 /// <summary>One entry of a filesystem or archive layer, as the image describes it.</summary>
 public sealed class FsEntry
 {
+    private readonly long _size;
+
     /// <summary>Absolute path inside the filesystem, '/'-separated, normalised (no '.', '..' or empty parts).</summary>
     public required string Path { get; init; }
 
@@ -20,8 +22,12 @@ public sealed class FsEntry
     /// <summary>Group.</summary>
     public long Gid { get; init; }
 
-    /// <summary>Content size for files, 0 otherwise.</summary>
-    public long Size { get; init; }
+    /// <summary>Content size for files, the target's length in bytes for symlinks (as <c>ls -l</c> shows), 0 otherwise.</summary>
+    public long Size
+    {
+        get => Type == EntryType.Symlink && LinkTarget is not null ? System.Text.Encoding.UTF8.GetByteCount(LinkTarget) : _size;
+        init => _size = value;
+    }
 
     /// <summary>Symlink target, verbatim.</summary>
     public string? LinkTarget { get; init; }

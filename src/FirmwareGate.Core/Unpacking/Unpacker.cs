@@ -173,12 +173,17 @@ public sealed partial class Unpacker
         var regions = AnalyzeRegion(child.Data, depth, context);
         bool single = regions.Count == 1 && regions[0].IsRecognised;
         bool anyRecognised = regions.Any(r => r.IsRecognised);
+        if (child.ExpectedFormat is { } expected && !(regions.Count > 0 && regions[0].Offset == 0 && regions[0].Format == expected))
+        {
+            parent.Warnings.Add($"{parent.Format}: header says '{child.Name ?? "payload"}' is {expected}-compressed, but no {expected} stream starts there");
+        }
+
         if (!anyRecognised && !child.KeepUnrecognised)
         {
             return;
         }
 
-        if (single && child.Label is null)
+        if (single && (child.Label is null || child.Label == regions[0].Format))
         {
             var only = regions[0];
             var placed = new Layer
