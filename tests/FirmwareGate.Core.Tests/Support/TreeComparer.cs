@@ -15,7 +15,8 @@ internal static class TreeComparer
         Owner = 1,
         Devices = 2,
         HardLinks = 4,
-        All = Owner | Devices | HardLinks,
+        Mode = 8,
+        All = Owner | Devices | HardLinks | Mode,
     }
 
     public static List<string> Differences(FileSystemTree tree, IReadOnlyList<ManifestRow> expected, Fields fields = Fields.All, bool onlyExpectedPaths = false)
@@ -39,7 +40,11 @@ internal static class TreeComparer
             }
 
             Check("type", row.Type, EntryTypeNames.Of(e.Type));
-            Check("mode", row.Mode, Convert.ToString(e.Mode, 8).PadLeft(4, '0'));
+            if (fields.HasFlag(Fields.Mode))
+            {
+                Check("mode", row.Mode, Convert.ToString(e.Mode, 8).PadLeft(4, '0'));
+            }
+
             if (fields.HasFlag(Fields.Owner))
             {
                 Check("uid", row.Uid, e.Uid.ToString(CultureInfo.InvariantCulture));
