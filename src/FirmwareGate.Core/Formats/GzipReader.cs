@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using FirmwareGate.Core.Compression;
 using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Formats;
@@ -25,5 +26,12 @@ public sealed class GzipReader : StreamDecompressionReader
     }
 
     /// <inheritdoc/>
-    protected override Stream OpenDecoder(Stream input, IByteSource source, ReadContext context) => new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
+    protected override Stream OpenDecoder(Stream input, IByteSource source, ReadContext context) =>
+        context.UseNativeCodecs && ZlibNativeStream.IsAvailable
+            ? new ZlibNativeStream(input)
+            : new GZipStream(input, CompressionMode.Decompress, leaveOpen: true);
+
+    /// <inheritdoc/>
+    protected override long ConsumedLength(Stream decoder, Stream input, IByteSource source) =>
+        decoder is ZlibNativeStream z ? z.TotalIn : base.ConsumedLength(decoder, input, source);
 }
