@@ -1,6 +1,6 @@
+using FirmwareGate.Core.Sources;
 using SharpCompress.Compressors;
 using SharpCompress.Compressors.BZip2;
-using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Formats;
 

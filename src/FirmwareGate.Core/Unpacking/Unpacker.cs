@@ -118,6 +118,7 @@ public sealed partial class Unpacker
             Compression = read.Compression,
             FileSystem = read.FileSystem,
             Source = slice.Slice(0, Math.Clamp(read.Length, 1, slice.Length)),
+            ChildrenAreCarved = read.Children.Count > 0 && read.Children.All(c => c.Carved),
         };
         foreach (var (k, v) in read.Details)
         {

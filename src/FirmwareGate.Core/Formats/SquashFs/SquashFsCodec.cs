@@ -124,14 +124,14 @@ internal abstract class SquashFsCodec
     private sealed class Zstd : SquashFsCodec
     {
         [ThreadStatic]
-        private static ZstdSharp.Decompressor? t_decompressor;
+        private static ZstdSharp.Decompressor? ThreadDecompressor;
 
         public override string Name => "zstd";
 
         public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
         {
-            t_decompressor ??= new ZstdSharp.Decompressor();
-            return t_decompressor.Unwrap(input, output);
+            ThreadDecompressor ??= new ZstdSharp.Decompressor();
+            return ThreadDecompressor.Unwrap(input, output);
         }
     }
 }
