@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using FirmwareGate.Core.Sources;
@@ -57,12 +58,7 @@ public sealed partial class ExtractionRoot
             throw new PathEscapeException(relative);
         }
 
-        var info = new FileInfo(full);
-        if (info.LinkTarget is not null)
-        {
-            throw new PathEscapeException(relative);
-        }
-
+        // Files are created with CreateNew (O_EXCL), which never follows a symlink at the leaf.
         return full;
     }
 
@@ -91,14 +87,36 @@ public sealed partial class ExtractionRoot
         return full;
     }
 
-    /// <summary>Writes a file from a source; returns the bytes written.</summary>
-    public long WriteFile(string relative, IByteSource content, CancellationToken ct)
+    /// <summary>Writes a file from a source with the given permission bits (setuid/setgid dropped); returns its full path.</summary>
+    public string WriteFile(string relative, IByteSource content, int mode, CancellationToken ct)
     {
         string full = Resolve(relative);
-        using var stream = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
-        stream.SetLength(content.Length);
-        content.CopyTo(stream, ct);
-        return content.Length;
+        using (var handle = File.OpenHandle(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, content.Length))
+        {
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+            try
+            {
+                for (long offset = 0; offset < content.Length;)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    int n = content.Read(offset, buffer.AsSpan(0, (int)Math.Min(buffer.Length, content.Length - offset)));
+                    if (n <= 0)
+                    {
+                        throw new IOException($"content of {relative} ended at {offset} of {content.Length} bytes");
+                    }
+
+                    RandomAccess.Write(handle, buffer.AsSpan(0, n), offset);
+                    offset += n;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        SetMode(full, mode, directory: false);
+        return full;
     }
 
     /// <summary>Creates a hard link to an earlier extracted file, or a copy where links are not possible.</summary>

@@ -56,7 +56,8 @@ public sealed class Extractor(ExtractionRoot root, CancellationToken ct)
             }
             else if (layer.Children.Count == 0 && layer.Source is { } source)
             {
-                _summary.Bytes += root.WriteFile(folder + "/data.bin", source, ct);
+                root.WriteFile(folder + "/data.bin", source, 0x1A4, ct);
+                _summary.Bytes += source.Length;
                 _summary.Files++;
             }
         }
@@ -94,9 +95,9 @@ public sealed class Extractor(ExtractionRoot root, CancellationToken ct)
         {
             Guard(file.Path, () =>
             {
-                long n = root.WriteFile(treeRoot + file.Path, file.Content ?? new Sources.MemoryByteSource(ReadOnlyMemory<byte>.Empty), ct);
-                ExtractionRoot.SetMode(root.Resolve(treeRoot + file.Path), file.Mode, directory: false);
-                Interlocked.Add(ref bytes, n);
+                var content = file.Content ?? new Sources.MemoryByteSource(ReadOnlyMemory<byte>.Empty);
+                root.WriteFile(treeRoot + file.Path, content, file.Mode, ct);
+                Interlocked.Add(ref bytes, content.Length);
                 Interlocked.Increment(ref count);
             });
         });

@@ -54,11 +54,12 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         context.Own(image);
         var (now, reproducible) = ResolveTime(options.Now);
         var clock = Stopwatch.StartNew();
-        string sha256 = Sha256Of(image, ct);
+        // Hash on the side: it reads the same file the unpacker reads, so the two overlap.
+        var sha256 = Task.Run(() => Sha256Of(image, ct), ct);
         string name = Path.GetFileName(options.ImagePath);
         var unpacker = new Unpacker(_registry, _loggerFactory.CreateLogger<Unpacker>()) { Progress = Progress };
         var layers = unpacker.Unpack(image, name, context);
-        var info = new ImageInfo(name, options.ImagePath, image.Length, sha256, FormatChain(layers));
+        var info = new ImageInfo(name, options.ImagePath, image.Length, sha256.GetAwaiter().GetResult(), FormatChain(layers));
         var result = new ScanResult(context, info, layers, Coverage.Of(image.Length, layers), now, reproducible);
         result.DurationsMs["unpack"] = clock.ElapsedMilliseconds;
         if (root is not null)

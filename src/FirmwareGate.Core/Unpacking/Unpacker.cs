@@ -39,37 +39,48 @@ public sealed partial class Unpacker
     {
         var result = new List<Layer>();
         long pos = 0;
-        using var candidates = _scanner.Scan(region, 0, context.CancellationToken).GetEnumerator();
-        while (candidates.MoveNext())
+        var candidates = _scanner.Scan(region, 0, context.CancellationToken).GetEnumerator();
+        try
         {
-            var (start, reader) = candidates.Current;
-            if (start < pos)
+            while (candidates.MoveNext())
             {
-                continue;
-            }
+                var (start, reader) = candidates.Current;
+                if (start < pos)
+                {
+                    continue;
+                }
 
-            var slice = region.SliceFrom(start);
-            if (!reader.TryIdentify(slice, out long claimed))
-            {
-                continue;
-            }
+                var slice = region.SliceFrom(start);
+                if (!reader.TryIdentify(slice, out long claimed))
+                {
+                    continue;
+                }
 
-            // Hits deep inside nested data (a decompressed kernel) are carved best-effort: one that
-            // fails to read is most likely a magic number inside code or data, not a broken layer.
-            bool bestEffort = depth > 0 && start > 0;
-            var layer = ReadLayer(reader, slice, start, claimed, depth, bestEffort, context);
-            if (layer is null)
-            {
-                continue;
-            }
+                // Hits deep inside nested data (a decompressed kernel) are carved best-effort: one that
+                // fails to read is most likely a magic number inside code or data, not a broken layer.
+                bool bestEffort = depth > 0 && start > 0;
+                var layer = ReadLayer(reader, slice, start, claimed, depth, bestEffort, context);
+                if (layer is null)
+                {
+                    continue;
+                }
 
-            if (start > pos)
-            {
-                result.AddRange(GapClassifier.Classify(region.Slice(pos, start - pos), pos, context.CancellationToken));
-            }
+                if (start > pos)
+                {
+                    result.AddRange(GapClassifier.Classify(region.Slice(pos, start - pos), pos, context.CancellationToken));
+                }
 
-            result.Add(layer);
-            pos = start + layer.Size;
+                result.Add(layer);
+                pos = start + layer.Size;
+
+                // Resume scanning after the claimed layer instead of reading through it.
+                candidates.Dispose();
+                candidates = _scanner.Scan(region, pos, context.CancellationToken).GetEnumerator();
+            }
+        }
+        finally
+        {
+            candidates.Dispose();
         }
 
         if (pos < region.Length)

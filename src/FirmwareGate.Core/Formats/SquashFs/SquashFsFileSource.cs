@@ -15,10 +15,10 @@ internal sealed class SquashFsFileSource : IByteSource
     private readonly uint[] _blockSizes;
     private readonly uint _fragment;
     private readonly uint _fragmentOffset;
-    private readonly object _gate = new();
-    private byte[]? _cached;
-    private int _cachedIndex = -1;
-    private int _cachedLength;
+
+    // The last block decoded on this thread, for reads that do not cover whole blocks.
+    [ThreadStatic]
+    private static (SquashFsFileSource? Owner, int Index, byte[]? Buffer, int Length) threadBlock;
 
     public SquashFsFileSource(SquashFsFilesystem fs, long dataStart, uint[] blockSizes, long length, uint fragment, uint fragmentOffset)
     {
@@ -49,32 +49,33 @@ internal sealed class SquashFsFileSource : IByteSource
 
         int bs = (int)_fs.BlockSize;
         int total = 0;
-        lock (_gate)
+        while (total < buffer.Length && offset < Length)
         {
-            while (total < buffer.Length && offset < Length)
+            int index = (int)(offset / bs);
+            int within = (int)(offset % bs);
+            int expected = (int)Math.Min(bs, Length - ((long)index * bs));
+            var destination = buffer[total..];
+            if (within == 0 && destination.Length >= expected && index < _blockSizes.Length)
             {
-                int index = (int)(offset / bs);
-                int within = (int)(offset % bs);
-                var block = GetBlock(index);
-                int n = Math.Min(block.Length - within, buffer.Length - total);
-                if (n <= 0)
-                {
-                    throw new CorruptDataException("squashfs", offset, "data block decodes short");
-                }
-
-                block.Slice(within, n).CopyTo(buffer[total..]);
-                total += n;
-                offset += n;
+                // Whole block wanted: decode straight into the caller's buffer.
+                DecodeBlock(index, destination[..expected], expected);
+                total += expected;
+                offset += expected;
+                continue;
             }
+
+            var block = CachedBlock(index, expected);
+            int n = Math.Min(block.Length - within, destination.Length);
+            block.Slice(within, n).CopyTo(destination);
+            total += n;
+            offset += n;
         }
 
         return total;
     }
 
-    private ReadOnlySpan<byte> GetBlock(int index)
+    private ReadOnlySpan<byte> CachedBlock(int index, int expected)
     {
-        int bs = (int)_fs.BlockSize;
-        int expected = (int)Math.Min(bs, Length - ((long)index * bs));
         if (index >= _blockSizes.Length)
         {
             // The tail lives in a fragment block shared with other small files.
@@ -87,31 +88,32 @@ internal sealed class SquashFsFileSource : IByteSource
             return frag.AsSpan((int)_fragmentOffset, expected);
         }
 
-        if (_cachedIndex == index && _cached is not null)
+        var cache = threadBlock;
+        if (ReferenceEquals(cache.Owner, this) && cache.Index == index && cache.Buffer is not null)
         {
-            return _cached.AsSpan(0, _cachedLength);
+            return cache.Buffer.AsSpan(0, cache.Length);
         }
 
-        _cached ??= new byte[bs];
+        byte[] buffer = cache.Buffer is { } b && b.Length >= _fs.BlockSize ? b : new byte[_fs.BlockSize];
+        DecodeBlock(index, buffer.AsSpan(0, expected), expected);
+        threadBlock = (this, index, buffer, expected);
+        return buffer.AsSpan(0, expected);
+    }
+
+    private void DecodeBlock(int index, Span<byte> destination, int expected)
+    {
         uint size = _blockSizes[index];
         if ((size & ~StoredBit) == 0)
         {
             // Sparse block: a hole of zeros.
-            _cached.AsSpan(0, expected).Clear();
-            _cachedLength = expected;
+            destination.Clear();
+            return;
         }
-        else
+
+        int n = _fs.ReadDataBlock(_blockStarts[index], size, destination);
+        if (n != expected)
         {
-            _cachedLength = _fs.ReadDataBlock(_blockStarts[index], size, _cached);
-            if (_cachedLength < expected)
-            {
-                throw new CorruptDataException("squashfs", _blockStarts[index], $"data block decodes to {_cachedLength} bytes, {expected} expected");
-            }
-
-            _cachedLength = expected;
+            throw new CorruptDataException("squashfs", _blockStarts[index], $"data block decodes to {n} bytes, {expected} expected");
         }
-
-        _cachedIndex = index;
-        return _cached.AsSpan(0, _cachedLength);
     }
 }

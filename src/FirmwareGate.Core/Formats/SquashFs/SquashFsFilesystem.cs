@@ -323,7 +323,7 @@ internal sealed class SquashFsFilesystem
     }
 
     /// <summary>Decodes one data block; returns the decoded length.</summary>
-    public int ReadDataBlock(long position, uint size, byte[] output)
+    public int ReadDataBlock(long position, uint size, Span<byte> output)
     {
         int length = (int)(size & ~StoredBit);
         if (length > BlockSize * 2 || position < 0 || position + length > (long)Math.Min(_sb.BytesUsed, (ulong)_source.Length))
@@ -337,9 +337,13 @@ internal sealed class SquashFsFilesystem
             _source.ReadExactly(position, raw.AsSpan(0, length), Fmt);
             if ((size & StoredBit) != 0)
             {
-                int n = Math.Min(length, output.Length);
-                raw.AsSpan(0, n).CopyTo(output);
-                return n;
+                if (length > output.Length)
+                {
+                    throw new CorruptDataException(Fmt, position, $"stored block of {length} bytes, at most {output.Length} expected");
+                }
+
+                raw.AsSpan(0, length).CopyTo(output);
+                return length;
             }
 
             try
