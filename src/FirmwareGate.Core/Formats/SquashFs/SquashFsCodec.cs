@@ -20,7 +20,7 @@ internal abstract class SquashFsCodec
         3 => new Lzo(),
         4 => useNative && LibLzma.IsAvailable ? new XzNative() : new XzManaged(),
         5 => new Lz4(),
-        6 => new Zstd(),
+        6 => useNative && LibZstd.IsAvailable ? new ZstdNative() : new Zstd(),
         _ => null,
     };
 
@@ -119,6 +119,17 @@ internal abstract class SquashFsCodec
         {
             int n = LZ4Codec.Decode(input, output);
             return n >= 0 ? n : throw new InvalidDataException("lz4 block is corrupt");
+        }
+    }
+
+    private sealed class ZstdNative : SquashFsCodec
+    {
+        public override string Name => "zstd";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            int n = LibZstd.DecodeBlock(input, output);
+            return n >= 0 ? n : throw new InvalidDataException("zstd block is corrupt or larger than the block size");
         }
     }
 

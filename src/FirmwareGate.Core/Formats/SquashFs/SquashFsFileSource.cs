@@ -85,7 +85,7 @@ internal sealed class SquashFsFileSource : IByteSource
                 throw new CorruptDataException("squashfs", _fragmentOffset, $"file tail outside fragment {_fragment}");
             }
 
-            return frag.AsSpan((int)_fragmentOffset, expected);
+            return frag.Slice((int)_fragmentOffset, expected);
         }
 
         var cache = threadBlock;

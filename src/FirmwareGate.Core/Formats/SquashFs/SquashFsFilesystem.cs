@@ -16,7 +16,6 @@ internal sealed class SquashFsFilesystem
     private const uint StoredBit = 1 << 24;
     private const uint NoFragment = 0xFFFFFFFF;
     private const int MaxSymlink = 65536;
-    private const int MaxFragmentCache = 64;
     private readonly IByteSource _source;
     private readonly SquashFsSuperblock _sb;
     private readonly SquashFsCodec _codec;
@@ -24,8 +23,9 @@ internal sealed class SquashFsFilesystem
     private readonly ReadContext _context;
     private readonly uint[] _ids;
     private readonly byte[] _fragmentTable;
-    private readonly Dictionary<uint, byte[]> _fragmentCache = [];
-    private readonly Queue<uint> _fragmentOrder = new();
+
+    [ThreadStatic]
+    private static FragmentCache? threadFragments;
     private readonly XattrTable? _xattrs;
 
     public SquashFsFilesystem(IByteSource source, SquashFsSuperblock sb, SquashFsCodec codec, ReadContext context)
@@ -361,15 +361,16 @@ internal sealed class SquashFsFilesystem
         }
     }
 
-    /// <summary>A decoded fragment block, cached (bounded) because many small files share one.</summary>
-    public byte[] Fragment(uint index)
+    /// <summary>
+    /// A decoded fragment block. Many small files share one, so each thread keeps its last few
+    /// (buffers reused, nothing shared between threads, nothing allocated once warm).
+    /// </summary>
+    public ReadOnlySpan<byte> Fragment(uint index)
     {
-        lock (_fragmentCache)
+        var cache = threadFragments ??= new FragmentCache();
+        if (cache.TryGet(this, index, out var hit))
         {
-            if (_fragmentCache.TryGetValue(index, out var hit))
-            {
-                return hit;
-            }
+            return hit;
         }
 
         if ((long)index * 16 + 16 > _fragmentTable.Length)
@@ -379,25 +380,56 @@ internal sealed class SquashFsFilesystem
 
         long start = (long)BinaryPrimitives.ReadUInt64LittleEndian(_fragmentTable.AsSpan((int)index * 16));
         uint size = BinaryPrimitives.ReadUInt32LittleEndian(_fragmentTable.AsSpan(((int)index * 16) + 8));
-        var buffer = new byte[BlockSize];
+        var buffer = cache.Slot(this, index, (int)BlockSize);
         int n = ReadDataBlock(start, size, buffer);
-        var data = n == buffer.Length ? buffer : buffer[..n];
-        lock (_fragmentCache)
-        {
-            if (_fragmentCache.TryAdd(index, data))
-            {
-                _fragmentOrder.Enqueue(index);
-                if (_fragmentOrder.Count > MaxFragmentCache)
-                {
-                    _fragmentCache.Remove(_fragmentOrder.Dequeue());
-                }
-            }
-        }
-
-        return data;
+        return cache.Commit(n);
     }
 
     private IReadOnlyList<string>? XattrNames(uint index) => index == NoFragment || _xattrs is null ? null : _xattrs.Names(index, Warnings);
+
+    /// <summary>The last few fragment blocks decoded on one thread, in reused buffers.</summary>
+    private sealed class FragmentCache
+    {
+        private const int Slots = 8;
+        private readonly (SquashFsFilesystem? Owner, uint Index, byte[] Buffer, int Length)[] _slots = new (SquashFsFilesystem?, uint, byte[], int)[Slots];
+        private int _next;
+        private int _pending = -1;
+        private SquashFsFilesystem? _pendingOwner;
+        private uint _pendingIndex;
+
+        public bool TryGet(SquashFsFilesystem owner, uint index, out ReadOnlySpan<byte> data)
+        {
+            foreach (var slot in _slots)
+            {
+                if (ReferenceEquals(slot.Owner, owner) && slot.Index == index)
+                {
+                    data = slot.Buffer.AsSpan(0, slot.Length);
+                    return true;
+                }
+            }
+
+            data = default;
+            return false;
+        }
+
+        public byte[] Slot(SquashFsFilesystem owner, uint index, int size)
+        {
+            _pending = _next;
+            _next = (_next + 1) % Slots;
+            var buffer = _slots[_pending].Buffer is { } b && b.Length >= size ? b : new byte[size];
+            _slots[_pending] = (null, 0, buffer, 0); // not valid until Commit
+            _pendingOwner = owner;
+            _pendingIndex = index;
+            return buffer;
+        }
+
+        public ReadOnlySpan<byte> Commit(int length)
+        {
+            var buffer = _slots[_pending].Buffer;
+            _slots[_pending] = (_pendingOwner, _pendingIndex, buffer, length);
+            return buffer.AsSpan(0, length);
+        }
+    }
 
     /// <summary>xattr id table and key/value pairs (squashfs xattr.h); only names are kept.</summary>
     private sealed class XattrTable
