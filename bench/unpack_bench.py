@@ -10,6 +10,8 @@ p.add_argument("--work", required=True)
 p.add_argument("--runs", type=int, default=5)
 p.add_argument("--out", required=True)
 a = p.parse_args()
+for key in ("aot", "tool", "corpus", "work", "out"):
+    setattr(a, key, os.path.abspath(getattr(a, key)))  # binwalk runs inside its own output folder
 
 scratch_root = "/dev/shm" if os.path.isdir("/dev/shm") else a.work  # keep disk speed out of the ratio
 root_user = os.geteuid() == 0
@@ -60,6 +62,8 @@ def compare(label, image, tools):
         for name, make in tools:
             cmd, cwd = make(image)
             secs, mb, rc = timed(cmd, cwd)
+            if rc not in (0, 3):
+                raise SystemExit(f"{name} failed on {image} (exit {rc}): {' '.join(cmd)}")
             times[name].append(secs)
             rss[name] = max(rss[name], mb)
     for d in ("fg", "fgtool", "unsquashfs", "binwalk"):

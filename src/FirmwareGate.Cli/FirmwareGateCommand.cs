@@ -38,27 +38,21 @@ public static class FirmwareGateCommand
 
         var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, unpack };
 
-        scan.SetAction((parse, ct) => RunScanAsync(new Invocation(parse, stdout, stderr, ct)
+        Invocation Read(ParseResult parse, CancellationToken ct, Option<DirectoryInfo?>? output) => new(parse, stdout, stderr, ct)
         {
             Image = parse.GetRequiredValue(image),
-            Output = parse.GetValue(scanOut),
-            Json = parse.GetValue(json),
-            Now = parse.GetValue(now),
+            Output = output is null ? parse.GetRequiredValue(unpackOut) : parse.GetValue(output),
+            Json = output is null ? null : parse.GetValue(json),
+            Now = output is null ? null : parse.GetValue(now),
             Limits = limits.Read(parse),
             AllowIncomplete = parse.GetValue(allowIncomplete),
             NoNative = parse.GetValue(noNative),
             Quiet = parse.GetValue(quiet),
-        }));
-        unpack.SetAction((parse, ct) => RunScanAsync(new Invocation(parse, stdout, stderr, ct)
-        {
-            Image = parse.GetRequiredValue(image),
-            Output = parse.GetRequiredValue(unpackOut),
-            Limits = limits.Read(parse),
-            AllowIncomplete = parse.GetValue(allowIncomplete),
-            NoNative = parse.GetValue(noNative),
-            Quiet = parse.GetValue(quiet),
-            UnpackOnly = true,
-        }));
+            UnpackOnly = output is null,
+        };
+
+        scan.SetAction((parse, ct) => RunScanAsync(Read(parse, ct, scanOut)));
+        unpack.SetAction((parse, ct) => RunScanAsync(Read(parse, ct, null)));
 
         var result = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };

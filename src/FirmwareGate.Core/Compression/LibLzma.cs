@@ -17,19 +17,8 @@ internal static unsafe partial class LibLzma
     /// <summary>Memory liblzma may use per decoder; bigger dictionaries are refused (bomb protection).</summary>
     internal const ulong MemLimit = 512UL << 20;
 
-    private static readonly Lazy<bool> Available = new(() =>
-    {
-        if (!NativeLibrary.TryLoad(Library, typeof(LibLzma).Assembly, null, out var handle))
-        {
-            return false;
-        }
-
-        NativeLibrary.Free(handle);
-        return true;
-    });
-
     /// <summary>True when liblzma.so.5 can be loaded.</summary>
-    public static bool IsAvailable => Available.Value;
+    public static bool IsAvailable => NativeLibraries.IsLoadable(Library);
 
     /// <summary>lzma_stream from lzma/base.h; LZMA_STREAM_INIT is all zeros.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -10,19 +10,8 @@ internal static unsafe partial class LibZstd
 {
     private const string Library = "libzstd.so.1";
 
-    private static readonly Lazy<bool> Available = new(() =>
-    {
-        if (!NativeLibrary.TryLoad(Library, typeof(LibZstd).Assembly, null, out var handle))
-        {
-            return false;
-        }
-
-        NativeLibrary.Free(handle);
-        return true;
-    });
-
     /// <summary>True when libzstd.so.1 can be loaded.</summary>
-    public static bool IsAvailable => Available.Value;
+    public static bool IsAvailable => NativeLibraries.IsLoadable(Library);
 
     [LibraryImport(Library, EntryPoint = "ZSTD_decompress")]
     private static partial nuint Decompress(byte* dst, nuint dstCapacity, byte* src, nuint srcSize);

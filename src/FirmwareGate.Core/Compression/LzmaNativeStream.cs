@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace FirmwareGate.Core.Compression;
 
 /// <summary>A decoding stream over liblzma (.xz or .lzma-alone) that knows exactly how much input it used.</summary>
-internal sealed unsafe class LzmaNativeStream : Stream
+internal sealed unsafe class LzmaNativeStream : DecoderStream
 {
     private const int InputBufferSize = 1 << 16;
     private readonly Stream _input;
@@ -11,7 +11,6 @@ internal sealed unsafe class LzmaNativeStream : Stream
     private readonly byte* _inBuffer;
     private bool _inputDone;
     private bool _finished;
-    private bool _freed;
 
     public LzmaNativeStream(Stream input, bool alone)
     {
@@ -21,29 +20,13 @@ internal sealed unsafe class LzmaNativeStream : Stream
         int ret = alone ? LibLzma.AloneDecoder(_strm, LibLzma.MemLimit) : LibLzma.StreamDecoder(_strm, LibLzma.MemLimit, 0);
         if (ret != LibLzma.Ok)
         {
-            Free();
+            Release();
             throw new InvalidDataException($"liblzma decoder init failed ({ret})");
         }
     }
 
     /// <summary>Compressed bytes consumed by the decoder so far.</summary>
     public long TotalIn => (long)_strm->TotalIn;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => (long)_strm->TotalOut;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -91,30 +74,8 @@ internal sealed unsafe class LzmaNativeStream : Stream
         }
     }
 
-    public override void Flush()
+    protected override void ReleaseState()
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        Free();
-        base.Dispose(disposing);
-    }
-
-    private void Free()
-    {
-        if (_freed)
-        {
-            return;
-        }
-
-        _freed = true;
         if (_strm->Internal != 0)
         {
             LibLzma.End(_strm);
@@ -122,6 +83,5 @@ internal sealed unsafe class LzmaNativeStream : Stream
 
         NativeMemory.Free(_strm);
         NativeMemory.Free(_inBuffer);
-        GC.SuppressFinalize(this);
     }
 }

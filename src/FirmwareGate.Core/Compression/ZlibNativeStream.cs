@@ -7,23 +7,12 @@ namespace FirmwareGate.Core.Compression;
 /// last member ended, so a gzip carved from a flash dump does not swallow the layer after it, and it
 /// tells a truncated stream from a finished one. Concatenated members are decoded in turn.
 /// </summary>
-internal sealed unsafe partial class ZlibNativeStream : Stream
+internal sealed unsafe partial class ZlibNativeStream : DecoderStream
 {
     private const string Library = "libz.so.1";
     private const int InputBufferSize = 1 << 16;
     private const int GzipWindowBits = 16 + 15;
     private const int StreamEndCode = 1;
-
-    private static readonly Lazy<bool> Available = new(() =>
-    {
-        if (!NativeLibrary.TryLoad(Library, typeof(ZlibNativeStream).Assembly, null, out var handle))
-        {
-            return false;
-        }
-
-        NativeLibrary.Free(handle);
-        return true;
-    });
 
     private readonly Stream _input;
     private readonly ZStream* _strm;
@@ -31,7 +20,6 @@ internal sealed unsafe partial class ZlibNativeStream : Stream
     private long _consumed;
     private bool _inputDone;
     private bool _finished;
-    private bool _freed;
 
     public ZlibNativeStream(Stream input)
     {
@@ -41,29 +29,15 @@ internal sealed unsafe partial class ZlibNativeStream : Stream
         int ret = InflateInit2(_strm, GzipWindowBits, "1.2.13", sizeof(ZStream));
         if (ret != 0)
         {
-            Free();
+            Release();
             throw new InvalidDataException($"zlib init failed ({ret})");
         }
     }
 
-    public static bool IsAvailable => Available.Value;
+    public static bool IsAvailable => NativeLibraries.IsLoadable(Library);
 
     /// <summary>Compressed bytes used up to the end of the last complete member.</summary>
     public long TotalIn => _consumed + (long)_strm->TotalIn;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct ZStream
@@ -95,8 +69,6 @@ internal sealed unsafe partial class ZlibNativeStream : Stream
 
     [LibraryImport(Library, EntryPoint = "inflateEnd")]
     private static partial int InflateEnd(ZStream* strm);
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -181,30 +153,8 @@ internal sealed unsafe partial class ZlibNativeStream : Stream
         return InflateReset(_strm) == 0;
     }
 
-    public override void Flush()
+    protected override void ReleaseState()
     {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        Free();
-        base.Dispose(disposing);
-    }
-
-    private void Free()
-    {
-        if (_freed)
-        {
-            return;
-        }
-
-        _freed = true;
         if (_strm->State != 0)
         {
             InflateEnd(_strm);
@@ -212,6 +162,5 @@ internal sealed unsafe partial class ZlibNativeStream : Stream
 
         NativeMemory.Free(_strm);
         NativeMemory.Free(_inBuffer);
-        GC.SuppressFinalize(this);
     }
 }

@@ -17,10 +17,10 @@ internal abstract class SquashFsCodec
         // The runtime's zlib-ng inflates faster than the system zlib, even with per-block setup.
         1 => new Zlib(),
         2 => new LzmaAlone(useNative && LibLzma.IsAvailable),
-        3 => new Lzo(),
-        4 => useNative && LibLzma.IsAvailable ? new XzNative() : new XzManaged(),
-        5 => new Lz4(),
-        6 => useNative && LibZstd.IsAvailable ? new ZstdNative() : new Zstd(),
+        3 => new BlockCodec("lzo", Lzo1xDecompressor.Decompress),
+        4 => useNative && LibLzma.IsAvailable ? new BlockCodec("xz", LibLzma.DecodeXzBlock) : new XzManaged(),
+        5 => new BlockCodec("lz4", LZ4Codec.Decode),
+        6 => useNative && LibZstd.IsAvailable ? new BlockCodec("zstd", LibZstd.DecodeBlock) : new Zstd(),
         _ => null,
     };
 
@@ -81,21 +81,17 @@ internal abstract class SquashFsCodec
         }
     }
 
-    private sealed class Lzo : SquashFsCodec
-    {
-        public override string Name => "lzo";
+    /// <summary>A one-call block decoder returning the decoded length, or a negative value for corrupt input.</summary>
+    private delegate int BlockDecoder(ReadOnlySpan<byte> input, Span<byte> output);
 
-        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output) => Lzo1xDecompressor.Decompress(input, output);
-    }
-
-    private sealed class XzNative : SquashFsCodec
+    private sealed class BlockCodec(string name, BlockDecoder decode) : SquashFsCodec
     {
-        public override string Name => "xz";
+        public override string Name => name;
 
         public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
         {
-            int n = LibLzma.DecodeXzBlock(input, output);
-            return n >= 0 ? n : throw new InvalidDataException("xz block is corrupt or larger than the block size");
+            int n = decode(input, output);
+            return n >= 0 ? n : throw new InvalidDataException($"{name} block is corrupt or larger than the block size");
         }
     }
 
@@ -108,28 +104,6 @@ internal abstract class SquashFsCodec
             using var ms = new MemoryStream(input.ToArray(), writable: false);
             using var xz = new SharpCompress.Compressors.Xz.XZStream(ms);
             return ReadAll(xz, output);
-        }
-    }
-
-    private sealed class Lz4 : SquashFsCodec
-    {
-        public override string Name => "lz4";
-
-        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
-        {
-            int n = LZ4Codec.Decode(input, output);
-            return n >= 0 ? n : throw new InvalidDataException("lz4 block is corrupt");
-        }
-    }
-
-    private sealed class ZstdNative : SquashFsCodec
-    {
-        public override string Name => "zstd";
-
-        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
-        {
-            int n = LibZstd.DecodeBlock(input, output);
-            return n >= 0 ? n : throw new InvalidDataException("zstd block is corrupt or larger than the block size");
         }
     }
 
