@@ -164,4 +164,29 @@ public sealed class ContainerFixtureTests
         Assert.Equal(c.Bytes - c.Recognised - c.Unknown, c.Padding);
         Assert.All(result.Layers.Where(l => l.Format == LayerFormats.Padding), p => Assert.Contains(p.Details["byte"], new[] { "0x00", "0xff" }));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Gzip_carved_from_a_flash_dump_ends_exactly_where_its_member_ends(bool native)
+    {
+        // random bytes | gzip | squashfs: the gzip layer must not swallow the squashfs after it.
+        var gz = File.ReadAllBytes(TestPaths.Fixture("small.tar.gz"));
+        var sqfs = File.ReadAllBytes(TestPaths.Fixture("squashfs-lz4.sqfs"));
+        var lead = new byte[5000];
+        new Random(5).NextBytes(lead);
+        byte[] image = [.. lead, .. gz, .. sqfs];
+        using var context = new ReadContext(ReadLimits.Default) { UseNativeCodecs = native };
+        var layers = new Unpacker(FormatRegistry.CreateDefault()).Unpack(new MemoryByteSource(image), "flash.bin", context);
+        var gzip = Assert.Single(layers, l => l.Format == "gzip");
+        Assert.Equal(lead.Length, gzip.Offset);
+        if (native)
+        {
+            Assert.Equal(gz.Length, gzip.Size);
+            Assert.Contains(layers, l => l.Format == "squashfs" && l.Offset == lead.Length + gz.Length);
+        }
+
+        var tar = gzip.Children.Single(c => c.Format == "tar");
+        Assert.Contains(tar.FileSystem!.Entries, e => e.Path == "/etc/hostname");
+    }
 }
