@@ -18,7 +18,7 @@ internal sealed class SquashFsFileSource : IByteSource
 
     // The last block decoded on this thread, for reads that do not cover whole blocks.
     [ThreadStatic]
-    private static (SquashFsFileSource? Owner, int Index, byte[]? Buffer, int Length) threadBlock;
+    private static (SquashFsFileSource? Owner, int Index, byte[]? Buffer, int Length) ThreadBlock;
 
     public SquashFsFileSource(SquashFsFilesystem fs, long dataStart, uint[] blockSizes, long length, uint fragment, uint fragmentOffset)
     {
@@ -32,11 +32,14 @@ internal sealed class SquashFsFileSource : IByteSource
         for (int i = 0; i < blockSizes.Length; i++)
         {
             _blockStarts[i] = pos;
-            pos += blockSizes[i] & ~StoredBit;
+            pos += blockSizes[i] & (StoredBit - 1);
         }
     }
 
     public long Length { get; }
+
+    /// <summary>The filesystem the file belongs to.</summary>
+    internal SquashFsFilesystem Filesystem => _fs;
 
     public IByteSource Slice(long offset, long length) => SliceByteSource.Create(this, offset, length);
 
@@ -88,7 +91,7 @@ internal sealed class SquashFsFileSource : IByteSource
             return frag.Slice((int)_fragmentOffset, expected);
         }
 
-        var cache = threadBlock;
+        var cache = ThreadBlock;
         if (ReferenceEquals(cache.Owner, this) && cache.Index == index && cache.Buffer is not null)
         {
             return cache.Buffer.AsSpan(0, cache.Length);
@@ -96,14 +99,14 @@ internal sealed class SquashFsFileSource : IByteSource
 
         byte[] buffer = cache.Buffer is { } b && b.Length >= _fs.BlockSize ? b : new byte[_fs.BlockSize];
         DecodeBlock(index, buffer.AsSpan(0, expected), expected);
-        threadBlock = (this, index, buffer, expected);
+        ThreadBlock = (this, index, buffer, expected);
         return buffer.AsSpan(0, expected);
     }
 
     private void DecodeBlock(int index, Span<byte> destination, int expected)
     {
         uint size = _blockSizes[index];
-        if ((size & ~StoredBit) == 0)
+        if ((size & (StoredBit - 1)) == 0)
         {
             // Sparse block: a hole of zeros.
             destination.Clear();

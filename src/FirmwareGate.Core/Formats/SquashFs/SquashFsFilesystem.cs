@@ -25,7 +25,7 @@ internal sealed class SquashFsFilesystem
     private readonly byte[] _fragmentTable;
 
     [ThreadStatic]
-    private static FragmentCache? threadFragments;
+    private static FragmentCache? ThreadFragments;
     private readonly XattrTable? _xattrs;
 
     public SquashFsFilesystem(IByteSource source, SquashFsSuperblock sb, SquashFsCodec codec, ReadContext context)
@@ -325,8 +325,9 @@ internal sealed class SquashFsFilesystem
     /// <summary>Decodes one data block; returns the decoded length.</summary>
     public int ReadDataBlock(long position, uint size, Span<byte> output)
     {
-        int length = (int)(size & ~StoredBit);
-        if (length > BlockSize * 2 || position < 0 || position + length > (long)Math.Min(_sb.BytesUsed, (ulong)_source.Length))
+        // Bits 0..23 are the stored size, bit 24 says "not compressed"; anything above is corrupt.
+        int length = (int)(size & (StoredBit - 1));
+        if ((size >> 25) != 0 || length > BlockSize * 2 || position < 0 || position + length > (long)Math.Min(_sb.BytesUsed, (ulong)_source.Length))
         {
             throw new CorruptDataException(Fmt, position, $"data block of {length} bytes outside the filesystem");
         }
@@ -367,7 +368,7 @@ internal sealed class SquashFsFilesystem
     /// </summary>
     public ReadOnlySpan<byte> Fragment(uint index)
     {
-        var cache = threadFragments ??= new FragmentCache();
+        var cache = ThreadFragments ??= new FragmentCache();
         if (cache.TryGet(this, index, out var hit))
         {
             return hit;
