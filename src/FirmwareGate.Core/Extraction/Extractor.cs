@@ -134,7 +134,7 @@ public sealed class Extractor(ExtractionRoot root, CancellationToken ct)
                 _summary.Warnings.Add(e.Message);
             }
         }
-        catch (Exception e) when (e is FirmwareFormatException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             lock (_summary)
             {

@@ -114,6 +114,20 @@ public sealed partial class Unpacker
             failed.Warnings.Add(e.Message);
             return failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A reader bug must not end the scan: record it on the layer and carry on.
+            LogReaderBug(e, reader.Format, offset);
+            if (bestEffort)
+            {
+                return null;
+            }
+
+            long size = claimed > 0 ? Math.Min(claimed, slice.Length) : 1;
+            var failed = new Layer { Format = reader.Format, Offset = offset, Size = size, Source = slice.Slice(0, size) };
+            failed.Warnings.Add($"{reader.Format} at 0x{offset:x}: internal error while reading ({e.GetType().Name}: {e.Message}); layer not analysed");
+            return failed;
+        }
 
         if (bestEffort && read.Warnings.Count > 0)
         {
@@ -174,6 +188,11 @@ public sealed partial class Unpacker
             catch (FirmwareFormatException e)
             {
                 layer.Warnings.Add(e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogReaderBug(e, layer.Format, offset);
+                layer.Warnings.Add($"{layer.Format} at 0x{offset:x}: internal error while analysing '{child.Name ?? "content"}' ({e.GetType().Name}: {e.Message})");
             }
         }
 
@@ -322,6 +341,9 @@ public sealed partial class Unpacker
             Assign(layer.Children[i], id + "." + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prefix, here);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reader bug in {Format} at {Offset}")]
+    private partial void LogReaderBug(Exception exception, string format, long offset);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {Format} candidate at {Offset}: {Reason}")]
     private partial void LogSkipped(string format, long offset, string reason);
