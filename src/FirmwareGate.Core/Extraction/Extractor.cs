@@ -11,8 +11,9 @@ namespace FirmwareGate.Core.Extraction;
 /// inside archive members in "members/", and raw bytes of leaf regions in "data.bin".
 /// Device nodes, fifos and sockets are listed in entries.tsv, never created.
 /// </summary>
-public sealed class Extractor(ExtractionRoot root, CancellationToken ct)
+public sealed class Extractor(ExtractionRoot root, CancellationToken ct, IProgress<string>? progress = null)
 {
+    private const int ProgressEvery = 500;
     private readonly ExtractionSummary _summary = new() { Root = root.Root };
 
     /// <summary>Extracts all layers.</summary>
@@ -98,7 +99,10 @@ public sealed class Extractor(ExtractionRoot root, CancellationToken ct)
                 var content = file.Content ?? new Sources.MemoryByteSource(ReadOnlyMemory<byte>.Empty);
                 root.WriteFile(treeRoot + file.Path, content, file.Mode, ct);
                 Interlocked.Add(ref bytes, content.Length);
-                Interlocked.Increment(ref count);
+                if (Interlocked.Increment(ref count) % ProgressEvery == 0)
+                {
+                    progress?.Report($"extracting {folder}: {count}/{files.Count} files");
+                }
             });
         });
         _summary.Bytes += bytes;

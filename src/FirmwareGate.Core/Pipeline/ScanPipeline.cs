@@ -65,7 +65,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         if (root is not null)
         {
             clock.Restart();
-            result.Extraction = new Extractor(root, ct).Extract(layers);
+            result.Extraction = new Extractor(root, ct, Progress).Extract(layers);
             result.DurationsMs["extract"] = clock.ElapsedMilliseconds;
         }
 
