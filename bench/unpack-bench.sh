@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Extraction benchmark: `firmwaregate unpack` against `unsquashfs` (SquashFS layers, every codec)
-# and `binwalk -Me` (whole corpus images), alternating runs in one session, medians, ratios and
+# and `binwalk -Me` (whole corpus images), alternating runs, medians, ratios and
 # peak RSS. Usage: bench/unpack-bench.sh [RUNS]   (default 5; LARGE_SOURCES overrides the tree
 # used for the large images). Results go to stdout and bench/results/unpack.md.
 set -euo pipefail

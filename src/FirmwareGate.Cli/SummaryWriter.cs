@@ -76,7 +76,6 @@ internal sealed class SummaryWriter(TextWriter output)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"firmwaregate: {displayName}: no known signature found ({result.Image.Size} bytes); format not recognised.");
-        var image = result.Layers.FirstOrDefault()?.Source;
         if (result.Image.Size > 0)
         {
             sb.AppendLine("entropy by region (bits/byte):");
@@ -99,7 +98,6 @@ internal sealed class SummaryWriter(TextWriter output)
             sb.AppendLine("The image is not uniformly high-entropy: it may be a format FirmwareGate does not read yet, or raw code and data.");
         }
 
-        _ = image;
         return sb.ToString().TrimEnd('\n');
     }
 }

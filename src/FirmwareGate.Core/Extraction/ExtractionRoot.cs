@@ -157,10 +157,10 @@ public sealed partial class ExtractionRoot
                 }
             }
 
-            onDisk = depth == 0 && resolved.Count == 0 ? "." : string.Join('/', Enumerable.Repeat("..", depth).Concat(resolved));
+            onDisk = string.Join('/', Enumerable.Repeat("..", depth).Concat(resolved));
             if (onDisk.Length == 0)
             {
-                onDisk = ".";
+                onDisk = "."; // a link at the top of the tree pointing at "/"
             }
         }
         else

@@ -31,7 +31,7 @@ public sealed class LzmaReader : StreamDecompressionReader
 
         uint dict = BinaryPrimitives.ReadUInt32LittleEndian(h[1..]);
         ulong size = BinaryPrimitives.ReadUInt64LittleEndian(h[5..]);
-        bool dictOk = dict >= 1 << 12 && dict <= 1u << 30 && ((dict & (dict - 1)) == 0 || (dict & (dict - 1) & (dict - 2)) == 0 || dict % (1 << 16) == 0);
+        bool dictOk = dict is >= 1 << 12 and <= 1u << 30;
         bool sizeOk = size == ulong.MaxValue || (size > 0 && size < 1UL << 34);
 
         // The range coder's first byte is always 0 (LZMA SDK, LzmaDec.c).

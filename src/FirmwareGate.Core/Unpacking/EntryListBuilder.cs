@@ -15,13 +15,20 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
     /// <summary>Problems found while collecting.</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>Names stored as absolute paths; they are extracted below the root and reported.</summary>
+    public List<string> AbsoluteNames { get; } = [];
+
     /// <summary>Normalises a raw name; records and returns null when it escapes the root.</summary>
     public string? NormalizeOrReject(string raw, long offset)
     {
-        var path = EntryPath.Normalize(raw, out _);
+        var path = EntryPath.Normalize(raw, out bool absolute);
         if (path is null)
         {
             _rejected.Add(raw);
+        }
+        else if (absolute)
+        {
+            AbsoluteNames.Add(raw);
         }
 
         context.Budget.AddFile(format, offset);
@@ -103,6 +110,6 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
             }
         }
 
-        return new FileSystemTree(_byPath.Values, _rejected);
+        return new FileSystemTree(_byPath.Values, _rejected, AbsoluteNames);
     }
 }

@@ -4,8 +4,9 @@ namespace FirmwareGate.Core.Unpacking;
 public sealed class FileSystemTree
 {
     /// <summary>Creates a tree; sorts the entries.</summary>
-    public FileSystemTree(IEnumerable<FsEntry> entries, IReadOnlyList<string>? rejectedPaths = null)
+    public FileSystemTree(IEnumerable<FsEntry> entries, IReadOnlyList<string>? rejectedPaths = null, IReadOnlyList<string>? absoluteNames = null)
     {
+        AbsoluteNames = absoluteNames ?? [];
         var list = entries.ToList();
         list.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         Entries = list;
@@ -17,6 +18,9 @@ public sealed class FileSystemTree
 
     /// <summary>Raw names that were refused (absolute or escaping paths, links to outside); reported, never written.</summary>
     public IReadOnlyList<string> RejectedPaths { get; }
+
+    /// <summary>Names stored as absolute paths ("/etc/x"); extracted below the root, and reported.</summary>
+    public IReadOnlyList<string> AbsoluteNames { get; }
 
     /// <summary>Counts by entry type.</summary>
     public IReadOnlyDictionary<EntryType, int> CountByType() =>

@@ -157,6 +157,12 @@ public sealed partial class Unpacker
             {
                 layer.Warnings.Add($"{layer.Format} at 0x{offset:x}: entry '{rejected}' escapes the root; not extracted");
             }
+
+            if (fs.AbsoluteNames.Count > 0)
+            {
+                // Not a loss of data (the name is rooted in the layer), so a detail rather than a warning.
+                layer.Details["absoluteNames"] = $"{fs.AbsoluteNames.Count} (first: {fs.AbsoluteNames[0]}); extracted below the root";
+            }
         }
 
         var children = new List<ChildBlob>(read.Children);

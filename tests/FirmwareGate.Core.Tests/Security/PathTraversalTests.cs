@@ -42,6 +42,7 @@ public sealed class PathTraversalTests
         var tar = result.Single("tar");
         var entries = tar.FileSystem!.Entries.Select(e => e.Path).ToList();
         Assert.Contains("/abs/rooted.txt", entries);
+        Assert.StartsWith("1 (first: /abs/rooted.txt)", tar.Details["absoluteNames"], StringComparison.Ordinal);
         Assert.DoesNotContain(entries, p => p.Contains("evil.txt", StringComparison.Ordinal) && !p.Contains("link-out", StringComparison.Ordinal));
         Assert.Contains(result.Warnings, w => w.Contains("../evil.txt", StringComparison.Ordinal));
         Assert.Contains(result.Warnings, w => w.Contains("hard-out", StringComparison.Ordinal));
