@@ -23,7 +23,7 @@ public static class FirmwareGateCommand
         var image = new Argument<FileInfo>("IMAGE") { Description = "Firmware image to analyse." };
         var limits = new LimitOptions();
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Exit 0 even when a layer could not be fully analysed (default: exit 3)." };
-        var noNative = new Option<bool>("--no-native") { Description = "Use managed codecs only (no liblzma)." };
+        var noNative = new Option<bool>("--no-native") { Description = "Use managed codecs only (not the system liblzma, zlib or libzstd)." };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary; errors only." };
 
         var json = new Option<string?>("--json") { Description = "Write the JSON report to FILE ('-' for standard output).", HelpName = "FILE" };

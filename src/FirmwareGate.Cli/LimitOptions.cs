@@ -8,10 +8,10 @@ internal sealed class LimitOptions
 {
     private static readonly ReadLimits Defaults = ReadLimits.Default;
 
-    private readonly Option<int> _depth = new("--max-depth") { Description = $"Maximum layer nesting (default {Defaults.MaxDepth}).", DefaultValueFactory = _ => Defaults.MaxDepth };
-    private readonly Option<long> _bytes = new("--max-total-bytes") { Description = $"Maximum bytes decoded or extracted in all (default {Defaults.MaxTotalBytes}).", DefaultValueFactory = _ => Defaults.MaxTotalBytes };
-    private readonly Option<double> _ratio = new("--max-ratio") { Description = $"Maximum decoded/encoded ratio of one compressed layer (default {Defaults.MaxRatio}).", DefaultValueFactory = _ => Defaults.MaxRatio };
-    private readonly Option<int> _files = new("--max-files") { Description = $"Maximum filesystem and archive entries (default {Defaults.MaxFiles}).", DefaultValueFactory = _ => Defaults.MaxFiles };
+    private readonly Option<int> _depth = new("--max-depth") { Description = "Maximum layer nesting.", DefaultValueFactory = _ => Defaults.MaxDepth };
+    private readonly Option<long> _bytes = new("--max-total-bytes") { Description = "Maximum bytes decoded or extracted in all.", DefaultValueFactory = _ => Defaults.MaxTotalBytes };
+    private readonly Option<double> _ratio = new("--max-ratio") { Description = $"Maximum decoded/encoded ratio of one compressed layer, enforced once it has produced {Defaults.RatioFloorBytes >> 20} MiB.", DefaultValueFactory = _ => Defaults.MaxRatio };
+    private readonly Option<int> _files = new("--max-files") { Description = "Maximum filesystem and archive entries.", DefaultValueFactory = _ => Defaults.MaxFiles };
 
     public void AddTo(Command command)
     {
