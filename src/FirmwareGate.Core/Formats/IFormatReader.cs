@@ -26,4 +26,10 @@ public interface IFormatReader
 
     /// <summary>Reads the layer. Throws only <see cref="FirmwareFormatException"/> subtypes.</summary>
     ReadResult Read(IByteSource source, ReadContext context);
+
+    /// <summary>
+    /// Reads a layer that <see cref="TryIdentify"/> already accepted, with the length it claimed
+    /// (-1 when unknown), so a reader whose identification is costly need not repeat it.
+    /// </summary>
+    ReadResult Read(IByteSource source, long identifiedLength, ReadContext context) => Read(source, context);
 }

@@ -23,9 +23,14 @@ public abstract class SharpCompressArchiveReader : IFormatReader
     protected abstract IArchive Open(Stream stream);
 
     /// <inheritdoc/>
-    public ReadResult Read(IByteSource source, ReadContext context)
+    public ReadResult Read(IByteSource source, ReadContext context) =>
+        Read(source, TryIdentify(source, out long length) ? length : -1, context);
+
+    /// <inheritdoc/>
+    public ReadResult Read(IByteSource source, long identifiedLength, ReadContext context)
     {
-        if (!TryIdentify(source, out long length) || length <= 0 || length > source.Length)
+        long length = identifiedLength;
+        if (length <= 0 || length > source.Length)
         {
             throw new TruncatedInputException(Format, 0, "end of archive not found");
         }

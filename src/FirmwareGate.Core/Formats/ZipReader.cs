@@ -32,7 +32,16 @@ public sealed class ZipReader : SharpCompressArchiveReader
 
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(h[4..]);
         ushort method = BinaryPrimitives.ReadUInt16LittleEndian(h[8..]);
-        if ((version & 0xFF) > 63 || method is not (0 or 8 or 9 or 12 or 14 or 93 or 95 or 98 or 99))
+        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(h[26..]);
+        if ((version & 0xFF) > 63 || method is not (0 or 8 or 9 or 12 or 14 or 93 or 95 or 98 or 99) || nameLength is 0 or > 1024)
+        {
+            return false;
+        }
+
+        // The member name must be text: a stray "PK\x03\x04" in binary data rarely passes, so the
+        // search for the end record below runs only for real local headers.
+        Span<byte> name = stackalloc byte[nameLength];
+        if (source.ReadFully(30, name) < nameLength || name.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0)
         {
             return false;
         }

@@ -98,7 +98,7 @@ public sealed partial class Unpacker
         ReadResult read;
         try
         {
-            read = reader.Read(slice, context);
+            read = reader.Read(slice, claimed, context);
         }
         catch (FirmwareFormatException e)
         {
