@@ -28,6 +28,21 @@ public sealed record ReadLimits
     /// <summary>Decoded layers up to this size stay in memory; larger ones spill to a scratch file.</summary>
     public long InMemoryBytes { get; init; } = 32L << 20;
 
+    /// <summary>
+    /// Maximum layers in the whole scan. Depth alone does not bound a tree whose nodes point back
+    /// into their parent (a FIT whose images cover the FIT): breadth multiplies at every level.
+    /// </summary>
+    public int MaxLayers { get; init; } = 10_000;
+
+    /// <summary>
+    /// Decoded bytes all layers together may keep in memory (256 MiB); once it is used, further
+    /// decoded outputs go to scratch files, so memory is bounded by this, not by the total-bytes limit.
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; } = 256L << 20;
+
+    /// <summary>Longest path inside a filesystem or archive, in bytes (Linux PATH_MAX).</summary>
+    public int MaxPathBytes { get; init; } = 4096;
+
     /// <summary>The defaults.</summary>
     public static ReadLimits Default { get; } = new();
 }
