@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using FirmwareGate.Core.Formats;
+using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
 namespace FirmwareGate.Core.Extraction;
@@ -9,37 +11,95 @@ namespace FirmwareGate.Core.Extraction;
 /// Writes the unpack tree to disk: one folder per layer named "0xOFFSET-format" (or "NAME-format"
 /// for named members), filesystem trees in "root/", their manifest in "entries.tsv", layers found
 /// inside archive members in "members/", and raw bytes of leaf regions in "data.bin".
-/// Device nodes, fifos and sockets are listed in entries.tsv, never created.
+/// Device nodes, fifos and sockets are listed in entries.tsv, never created. Every byte written is
+/// charged to --max-total-bytes (holes too, as what they produce); a tree that writes more than
+/// --max-ratio times its layer's size in data stops. Problems become warnings on their layer.
 /// </summary>
-public sealed class Extractor(ExtractionRoot root, CancellationToken ct, IProgress<string>? progress = null)
+public sealed class Extractor(ExtractionRoot root, ScanBudget budget, CancellationToken ct, IProgress<string>? progress = null)
 {
     private const int ProgressEvery = 500;
+    private const int MaxFolderNameBytes = 200;
+    private const int MaxWarningsPerLayer = 200;
     private readonly ExtractionSummary _summary = new() { Root = root.Root };
+    private readonly Dictionary<Layer, int> _warningCounts = new(ReferenceEqualityComparer.Instance);
+    private long _extracted;
+    private long _skipped;
+    private Layer? _stoppedAt;
 
     /// <summary>Extracts all layers.</summary>
     public ExtractionSummary Extract(IReadOnlyList<Layer> layers)
     {
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var layer in layers)
         {
-            ExtractLayer(layer, "", parentHasTree: false);
+            ExtractLayer(layer, "", names, parentHasTree: false);
+        }
+
+        if (_stoppedAt is { } stopped && _skipped > 0)
+        {
+            Warn(stopped, $"{_skipped} more files not written: extraction stopped at the --max-total-bytes limit");
         }
 
         return _summary;
     }
 
-    /// <summary>Folder name of a layer below its parent's folder.</summary>
-    public static string FolderName(Layer layer, bool parentHasTree)
+    /// <summary>
+    /// Folder name of a layer among its siblings. A member name becomes one folder name, never a
+    /// path: '%' and '/' are percent-escaped, so no layer folder can land inside another layer's
+    /// tree; long names are cut and keep a hash of the whole name; a taken name gets "~2", "~3".
+    /// </summary>
+    public static string FolderName(Layer layer, ISet<string> siblings)
     {
-        if (layer.Offset is { } offset && layer.Name is null)
+        string stem = layer.Offset is { } offset && layer.Name is null
+            ? "0x" + offset.ToString("x", CultureInfo.InvariantCulture)
+            : EscapeName(layer.Name ?? "member");
+        string suffix = "-" + EscapeName(layer.Format);
+        string name = stem + suffix;
+        for (int n = 2; !siblings.Add(name); n++)
         {
-            return $"0x{offset.ToString("x", CultureInfo.InvariantCulture)}-{layer.Format}";
+            name = stem + "~" + n.ToString(CultureInfo.InvariantCulture) + suffix;
         }
 
-        string name = string.Join('/', (layer.Name ?? "member").Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p is not ("." or "..")));
-        return (parentHasTree ? "members/" : "") + name + "-" + layer.Format;
+        return name;
     }
 
-    private void ExtractLayer(Layer layer, string parentFolder, bool parentHasTree)
+    private static string EscapeName(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            _ = c switch
+            {
+                '%' => sb.Append("%25"),
+                '/' => sb.Append("%2F"),
+                '\0' => sb.Append("%00"),
+                _ => sb.Append(c),
+            };
+        }
+
+        string escaped = sb.ToString();
+        if (escaped is "." or "..")
+        {
+            return escaped.Replace(".", "%2E", StringComparison.Ordinal);
+        }
+
+        if (EntryName.ToBytes(escaped).Length <= MaxFolderNameBytes)
+        {
+            return escaped;
+        }
+
+        // Cut at a character boundary, then add a hash of the whole name so cut names stay distinct.
+        string hash = Convert.ToHexStringLower(SHA256.HashData(EntryName.ToBytes(name)))[..12];
+        int keep = Math.Min(escaped.Length, MaxFolderNameBytes / 4);
+        if (char.IsHighSurrogate(escaped[keep - 1]))
+        {
+            keep--;
+        }
+
+        return escaped[..keep] + "~" + hash;
+    }
+
+    private void ExtractLayer(Layer layer, string parentFolder, HashSet<string> siblings, bool parentHasTree)
     {
         if (layer.Format == LayerFormats.Padding)
         {
@@ -47,117 +107,224 @@ public sealed class Extractor(ExtractionRoot root, CancellationToken ct, IProgre
         }
 
         ct.ThrowIfCancellationRequested();
-        string folder = (parentFolder.Length == 0 ? "" : parentFolder + "/") + FolderName(layer, parentHasTree);
+        string folder = (parentFolder.Length == 0 ? "" : parentFolder + "/") + (parentHasTree ? "members/" : "") + FolderName(layer, siblings);
         try
         {
-            root.CreateDirectory(folder);
-            if (layer.FileSystem is { } fs)
-            {
-                ExtractTree(fs, folder);
-            }
-            else if (layer.Children.Count == 0 && layer.Source is { } source)
-            {
-                root.WriteFile(folder + "/data.bin", source, 0x1A4, ct);
-                _summary.Bytes += source.Length;
-                _summary.Files++;
-            }
+            root.CreateFreshDirectory(folder);
         }
-        catch (PathEscapeException e)
+        catch (Exception e) when (e is IOException or PathEscapeException or UnauthorizedAccessException)
         {
-            _summary.Warnings.Add($"{layer.Location}: {e.Message}");
+            Warn(layer, $"not extracted: {e.Message}");
             return;
         }
-        catch (FirmwareFormatException e)
+
+        try
         {
-            _summary.Warnings.Add($"{layer.Location}: {e.Message}");
+            if (layer.FileSystem is { } fs)
+            {
+                ExtractTree(layer, fs, folder);
+            }
+            else if (layer.Children.Count == 0 && layer.Source is { } source && Reserve(layer, source.Length))
+            {
+                root.WriteFile(folder + "/data.bin", source, 0x1A4, ct);
+                lock (_summary)
+                {
+                    _summary.Bytes += source.Length;
+                    _summary.Files++;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or PathEscapeException or UnauthorizedAccessException or FirmwareFormatException)
+        {
+            Warn(layer, $"extraction: {e.Message}");
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var child in layer.Children)
         {
-            ExtractLayer(child, folder, layer.FileSystem is not null);
+            ExtractLayer(child, folder, names, layer.FileSystem is not null);
         }
     }
 
-    private void ExtractTree(FileSystemTree fs, string folder)
+    private void ExtractTree(Layer layer, FileSystemTree fs, string folder)
     {
         string treeRoot = folder + "/root";
-        root.CreateDirectory(treeRoot);
-        WriteManifest(fs, folder + "/entries.tsv");
+        root.CreateFreshDirectory(treeRoot);
+        root.WriteText(folder + "/entries.tsv", Manifest(fs));
+        var byPath = new Dictionary<string, FsEntry>(StringComparer.Ordinal);
+        foreach (var e in fs.Entries)
+        {
+            byPath[e.Path] = e;
+        }
+
         var dirs = fs.Entries.Where(e => e.Type == EntryType.Dir).ToList();
         foreach (var dir in dirs)
         {
-            Guard(dir.Path, () => root.CreateDirectory(treeRoot + dir.Path));
+            Guard(layer, dir.Path, () => root.CreateDirectory(treeRoot + dir.Path));
         }
 
         var files = fs.Entries.Where(e => e.Type == EntryType.File && e.HardLinkTo is null).ToList();
-        long bytes = 0;
+        long bytes = 0, data = 0;
         int count = 0;
+        int ratioHit = 0;
         Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct }, file =>
         {
-            Guard(file.Path, () =>
+            var content = file.Content ?? new MemoryByteSource(ReadOnlyMemory<byte>.Empty);
+            if (Volatile.Read(ref ratioHit) != 0 || !Reserve(layer, content.Length))
             {
-                var content = file.Content ?? new Sources.MemoryByteSource(ReadOnlyMemory<byte>.Empty);
-                root.WriteFile(treeRoot + file.Path, content, file.Mode, ct);
+                return;
+            }
+
+            Guard(layer, file.Path, () =>
+            {
+                long written = root.WriteFile(treeRoot + file.Path, content, file.Mode, ct);
                 Interlocked.Add(ref bytes, content.Length);
+                if (Interlocked.Add(ref data, written) is long total && total > budget.Limits.RatioFloorBytes && total > budget.Limits.MaxRatio * Math.Max(layer.Size, 1)
+                    && Interlocked.Exchange(ref ratioHit, 1) == 0)
+                {
+                    budget.Hit(new LimitExceededException(layer.Format, layer.Offset ?? 0, "ratio", "ratio"));
+                    Warn(layer, $"wrote {total} bytes of file data from a {layer.Size}-byte layer: ratio above {budget.Limits.MaxRatio} (--max-ratio); looks like a bomb, extraction of this tree stopped");
+                }
+
                 if (Interlocked.Increment(ref count) % ProgressEvery == 0)
                 {
                     progress?.Report($"extracting {folder}: {count}/{files.Count} files");
                 }
             });
         });
-        _summary.Bytes += bytes;
-        _summary.Files += count;
 
         foreach (var link in fs.Entries.Where(e => e.HardLinkTo is not null && e.Type == EntryType.File))
         {
-            Guard(link.Path, () => root.LinkOrCopy(treeRoot + link.Path, treeRoot + link.HardLinkTo));
+            if (!byPath.TryGetValue(link.HardLinkTo!, out var target) || target.Type != EntryType.File || target.HardLinkTo is not null)
+            {
+                // HardLinkTo is set: the loop filters on it.
+                Warn(layer, $"hard link {EntryName.Display(link.Path)} -> {EntryName.Display(link.HardLinkTo!)}: not a regular file of this tree; recorded, not created");
+                continue;
+            }
+
+            Guard(layer, link.Path, () =>
+            {
+                long copied = root.HardLink(treeRoot + link.Path, treeRoot + target.Path, ct);
+                Interlocked.Add(ref _extracted, copied);
+            });
         }
 
-        // Symlinks last: no later write can pass through one.
+        // Symlinks last: no later write can pass through one (and none would: writes refuse symlinks).
+        var resolver = new TreeLinkResolver(byPath);
         foreach (var link in fs.Entries.Where(e => e.Type == EntryType.Symlink))
         {
-            Guard(link.Path, () => root.CreateSymlink(treeRoot, link.Path, link.LinkTarget ?? ""));
+            string onDisk = OnDiskTarget(link.Path, link.LinkTarget ?? "");
+            if (!resolver.StaysInside(link.Path, onDisk, out string reason))
+            {
+                Warn(layer, $"symlink {EntryName.Display(link.Path)} -> {EntryName.Display(link.LinkTarget ?? "")} escapes the root ({reason}); not created");
+                continue;
+            }
+
+            Guard(layer, link.Path, () => root.Symlink(treeRoot + link.Path, onDisk));
         }
 
         foreach (var dir in Enumerable.Reverse(dirs))
         {
-            Guard(dir.Path, () => ExtractionRoot.SetMode(root.Resolve(treeRoot + dir.Path), dir.Mode, directory: true));
+            Guard(layer, dir.Path, () => root.SetDirectoryMode(treeRoot + dir.Path, dir.Mode));
+        }
+
+        lock (_summary)
+        {
+            _summary.Bytes += bytes;
+            _summary.Files += count;
         }
     }
 
-    private void Guard(string path, Action action)
+    /// <summary>
+    /// The target written on disk: an absolute target is rebased onto the tree root ("/etc/passwd"
+    /// from /data/link becomes "../etc/passwd"); ".." right after "/" stays at the root, as the
+    /// kernel keeps it there. Relative targets are written verbatim.
+    /// </summary>
+    private static string OnDiskTarget(string linkPath, string target)
+    {
+        if (!target.StartsWith('/'))
+        {
+            return target;
+        }
+
+        var parts = target.Split('/', StringSplitOptions.RemoveEmptyEntries).SkipWhile(p => p is "." or "..");
+        int depth = linkPath.Count(c => c == '/') - 1;
+        string rebased = string.Join('/', Enumerable.Repeat("..", depth).Concat(parts));
+        return rebased.Length == 0 ? "." : rebased;
+    }
+
+    /// <summary>Charges bytes to --max-total-bytes; false (and extraction stops) once it is exceeded.</summary>
+    private bool Reserve(Layer layer, long bytes)
+    {
+        if (Volatile.Read(ref _stoppedAt) is not null)
+        {
+            Interlocked.Increment(ref _skipped);
+            return false;
+        }
+
+        if (Interlocked.Add(ref _extracted, bytes) <= budget.Limits.MaxTotalBytes)
+        {
+            return true;
+        }
+
+        if (Interlocked.CompareExchange(ref _stoppedAt, layer, null) is null)
+        {
+            budget.Hit(new LimitExceededException(layer.Format, layer.Offset ?? 0, "totalBytes", "totalBytes"));
+            Warn(layer, $"extracted output exceeds {budget.Limits.MaxTotalBytes} bytes (--max-total-bytes); extraction stopped");
+        }
+        else
+        {
+            Interlocked.Increment(ref _skipped);
+        }
+
+        return false;
+    }
+
+    private void Guard(Layer layer, string path, Action action)
     {
         try
         {
             action();
         }
-        catch (PathEscapeException e)
+        catch (PathEscapeException)
         {
-            lock (_summary)
-            {
-                _summary.Warnings.Add(e.Message);
-            }
+            Warn(layer, $"'{EntryName.Display(path)}' would be written outside the output folder or through a symlink; refused");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FirmwareFormatException)
         {
-            lock (_summary)
+            Warn(layer, $"{EntryName.Display(path)}: {e.Message}");
+        }
+    }
+
+    private void Warn(Layer layer, string message)
+    {
+        lock (_warningCounts)
+        {
+            int n = _warningCounts.GetValueOrDefault(layer) + 1;
+            _warningCounts[layer] = n;
+            if (n < MaxWarningsPerLayer)
             {
-                _summary.Warnings.Add($"{path}: {e.Message}");
+                layer.Warnings.Add(message);
+            }
+            else if (n == MaxWarningsPerLayer)
+            {
+                layer.Warnings.Add("more extraction warnings on this layer not listed");
             }
         }
     }
 
-    private void WriteManifest(FileSystemTree fs, string relative)
+    private static string Manifest(FileSystemTree fs)
     {
         var sb = new StringBuilder("path\ttype\tmode\tuid\tgid\tsize\ttarget\tmajor\tminor\thardlink_of\txattrs\n");
         foreach (var e in fs.Entries)
         {
             bool dev = e.Type is EntryType.CharDev or EntryType.BlockDev;
-            sb.Append(CultureInfo.InvariantCulture, $"{Escape(e.Path)}\t{EntryTypeNames.Of(e.Type)}\t{Convert.ToString(e.Mode, 8).PadLeft(4, '0')}\t{e.Uid}\t{e.Gid}\t{e.Size}\t{Escape(e.LinkTarget ?? "")}\t{(dev ? e.Major : "")}\t{(dev ? e.Minor : "")}\t{Escape(e.HardLinkTo ?? "")}\t{string.Join(',', e.XattrNames ?? [])}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{Escape(e.Path)}\t{EntryTypeNames.Of(e.Type)}\t{Convert.ToString(e.Mode, 8).PadLeft(4, '0')}\t{e.Uid}\t{e.Gid}\t{e.Size}\t{Escape(e.LinkTarget ?? "")}\t{(dev ? e.Major : "")}\t{(dev ? e.Minor : "")}\t{Escape(e.HardLinkTo ?? "")}\t{Escape(string.Join(',', e.XattrNames ?? []))}\n");
         }
 
-        File.WriteAllText(root.Resolve(relative), sb.ToString());
+        return sb.ToString();
     }
 
-    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    // Backslash first, then control characters, then bytes that are not UTF-8 as \xNN.
+    private static string Escape(string s) => EntryName.Display(s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal));
 }

@@ -43,7 +43,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
             {
                 root = new ExtractionRoot(options.OutputDirectory);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or PlatformNotSupportedException)
             {
                 image.Dispose();
                 throw new ScanInputException(e.Message, e);
@@ -65,7 +65,11 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         if (root is not null)
         {
             clock.Restart();
-            result.Extraction = new Extractor(root, ct, Progress).Extract(layers);
+            using (root)
+            {
+                result.Extraction = new Extractor(root, context.Budget, ct, Progress).Extract(layers);
+            }
+
             result.DurationsMs["extract"] = clock.ElapsedMilliseconds;
         }
 

@@ -1,0 +1,128 @@
+using FirmwareGate.Core.Unpacking;
+
+namespace FirmwareGate.Core.Extraction;
+
+/// <summary>
+/// Decides whether a symlink stays inside its tree by resolving its target against the tree as it
+/// will exist on disk, following the tree's other symlinks as the kernel would (at most 40 hops),
+/// not by counting "..": a link can climb through another link (<c>up -&gt; /</c>, then
+/// <c>esc -&gt; up/../../etc/hostname</c>). Absolute targets resolve from the tree root (they are
+/// rebased there on disk); ".." at the tree root leaves the tree and is an escape.
+/// </summary>
+internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree)
+{
+    /// <summary>Symlinks followed in one resolution (Linux MAXSYMLINKS).</summary>
+    public const int MaxHops = 40;
+
+    /// <summary>Path components processed in one resolution; far above any real target.</summary>
+    public const int MaxSteps = 4096;
+
+    /// <summary>Longest target the kernel resolves (PATH_MAX).</summary>
+    public const int MaxTargetLength = 4096;
+
+    /// <summary>True when the link at <paramref name="linkPath"/> resolves inside the tree (or fails to resolve at all).</summary>
+    public bool StaysInside(string linkPath, string target, out string reason)
+    {
+        reason = "";
+        var current = new List<string>(linkPath.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        current.RemoveAt(current.Count - 1);
+        var pending = new LinkedList<string>();
+        if (target.Length > MaxTargetLength)
+        {
+            reason = $"target longer than {MaxTargetLength} characters";
+            return false;
+        }
+
+        if (!Enqueue(pending, target, current))
+        {
+            reason = "target is empty";
+            return false;
+        }
+
+        int hops = 0, steps = 0;
+        while (pending.First is { } node)
+        {
+            pending.RemoveFirst();
+            string part = node.Value;
+            if (++steps > MaxSteps)
+            {
+                reason = $"target takes more than {MaxSteps} steps to resolve";
+                return false;
+            }
+
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (current.Count == 0)
+                {
+                    reason = "target resolves above the root of its filesystem";
+                    return false;
+                }
+
+                current.RemoveAt(current.Count - 1);
+                continue;
+            }
+
+            current.Add(part);
+            if (!tree.TryGetValue("/" + string.Join('/', current), out var entry) || entry.Type == EntryType.Dir)
+            {
+                // A name the tree does not have resolves no further on disk (ENOENT) unless it is a
+                // folder; treating it as a folder is the cautious reading.
+                continue;
+            }
+
+            if (entry.Type == EntryType.Symlink)
+            {
+                if (++hops > MaxHops)
+                {
+                    reason = $"more than {MaxHops} symlinks to follow (a loop)";
+                    return false;
+                }
+
+                current.RemoveAt(current.Count - 1);
+                if (entry.LinkTarget is { Length: > MaxTargetLength })
+                {
+                    return true; // the kernel refuses to follow it (ENAMETOOLONG)
+                }
+
+                if (!Enqueue(pending, entry.LinkTarget ?? "", current))
+                {
+                    return true; // an empty target resolves nowhere (ENOENT)
+                }
+
+                continue;
+            }
+
+            // A file, device or fifo: any further component fails with ENOTDIR, so nothing escapes.
+            return true;
+        }
+
+        return true;
+    }
+
+    // Puts a target's components in front of what is left; an absolute target restarts at the root.
+    private static bool Enqueue(LinkedList<string> pending, string target, List<string> current)
+    {
+        if (target.Length == 0)
+        {
+            return false;
+        }
+
+        if (target.StartsWith('/'))
+        {
+            current.Clear();
+        }
+
+        var parts = target.Split('/');
+        for (int i = parts.Length - 1; i >= 0; i--)
+        {
+            pending.AddFirst(parts[i]);
+        }
+
+        return true;
+    }
+}
