@@ -1,0 +1,251 @@
+using System.IO.Compression;
+using System.Text;
+using FirmwareGate.Core.Extraction;
+using FirmwareGate.Core.Formats;
+using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Tests.Support;
+using FirmwareGate.Core.Unpacking;
+
+namespace FirmwareGate.Core.Tests.Security;
+
+/// <summary>
+/// Crafted archives and planted symlinks that try to write, chmod, link or read outside the output
+/// folder. Each test keeps a "host" folder of sentinel files next to the output and shows that
+/// nothing in it changed and nothing of it was copied in.
+/// </summary>
+public sealed class ExtractionEscapeTests
+{
+    private static readonly byte[] Secret = Encoding.ASCII.GetBytes("host secret, mode 0600\n");
+
+    private sealed class Sandbox : IDisposable
+    {
+        private readonly TempDir _temp = new();
+
+        public Sandbox()
+        {
+            Directory.CreateDirectory(Host);
+            Directory.CreateDirectory(Path.Combine(Host, "etc"));
+            File.WriteAllBytes(SecretPath, Secret);
+            File.SetUnixFileMode(SecretPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.WriteAllText(Path.Combine(Host, "etc", "hostname"), "host\n");
+            Before = HostSnapshot.Of(Host);
+        }
+
+        public string Host => _temp.Combine("host");
+
+        public string SecretPath => Path.Combine(Host, "secret");
+
+        public string Output => _temp.Combine("out");
+
+        public HostSnapshot Before { get; }
+
+        public string Write(string name, byte[] bytes)
+        {
+            string path = _temp.Combine(name);
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+
+        /// <summary>No file below the output holds the host secret (nothing was copied in).</summary>
+        public void AssertNothingCopiedIn()
+        {
+            var pending = new Stack<string>([Output]);
+            while (pending.TryPop(out var dir))
+            {
+                foreach (var entry in Directory.EnumerateFileSystemEntries(dir))
+                {
+                    var info = new FileInfo(entry);
+                    if (info.LinkTarget is not null)
+                    {
+                        continue; // not followed: a link is not a copy
+                    }
+
+                    if (Directory.Exists(entry))
+                    {
+                        pending.Push(entry);
+                    }
+                    else
+                    {
+                        Assert.NotEqual(Secret, File.ReadAllBytes(entry));
+                    }
+                }
+            }
+        }
+
+        public void Dispose() => _temp.Dispose();
+    }
+
+    /// <summary>The number of ".." that climbs from <paramref name="depth"/> folders below the tree root to "/".</summary>
+    private static string Climb(int count) => string.Concat(Enumerable.Repeat("../", count));
+
+    [Fact]
+    public void Symlink_that_climbs_through_another_symlink_is_refused_in_tar_and_cpio()
+    {
+        using var box = new Sandbox();
+        string deep = string.Join('/', Enumerable.Range(0, 24).Select(i => "d" + i));
+        string hostTail = box.SecretPath.TrimStart('/');
+
+        // up -> / is rebased to the tree root; esc climbs from there with more ".." than the path is deep.
+        var tar = new TarWriter().File("etc/hostname", "fixture\n"u8.ToArray());
+        for (int i = 1; i <= 24; i++)
+        {
+            tar.Directory(string.Join('/', Enumerable.Range(0, i).Select(j => "d" + j)));
+        }
+
+        tar.Symlink(deep + "/up", "/")
+            .Symlink(deep + "/esc", "up/" + Climb(40) + hostTail)
+            .Symlink(deep + "/ok", "up/etc/hostname")
+            .Symlink("loop-a", "loop-b")
+            .Symlink("loop-b", "loop-a/x");
+        string image = box.Write("chain.tar", tar.ToArray());
+        using var result = Scan.Run(image, output: box.Output);
+
+        string root = Path.Combine(box.Output, "0x0-tar", "root");
+        Assert.False(HostSnapshot.EntryExists(Path.Combine(root, deep, "esc")));
+        Assert.Contains(result.Warnings, w => w.Contains("/esc ->", StringComparison.Ordinal) && w.Contains("escapes the root", StringComparison.Ordinal));
+        Assert.Equal("fixture\n", File.ReadAllText(Path.Combine(root, deep, "ok")));
+        Assert.Equal(Climb(24).TrimEnd('/'), new FileInfo(Path.Combine(root, deep, "up")).LinkTarget);
+        Assert.Equal(3, result.ExitCode(allowIncomplete: false));
+        box.Before.AssertUnchanged(box.Host);
+        box.AssertNothingCopiedIn();
+    }
+
+    [Fact]
+    public void Member_folders_never_land_inside_another_members_tree()
+    {
+        using var box = new Sandbox();
+
+        // Member "a" is a tar whose tree has a folder "z-tar" holding links named like a layer's
+        // files; member "a-tar/root/z" is a tar whose layer folder, built from its name, would once
+        // have been that very folder.
+        byte[] planted = new TarWriter()
+            .Directory("z-tar")
+            .Symlink("z-tar/entries.tsv", "/" + box.SecretPath.TrimStart('/'))
+            .Symlink("z-tar/root", "/")
+            .ToArray();
+        byte[] second = new TarWriter().File("etc/passwd", "root:x:0:0\n"u8.ToArray(), 0x1FF).ToArray();
+        byte[] outer = new TarWriter().File("a", planted).File("a-tar/root/z", second).ToArray();
+        using var result = Scan.Run(box.Write("outer.tar", outer), output: box.Output);
+
+        string members = Path.Combine(box.Output, "0x0-tar", "members");
+        Assert.Equal(["a-tar", "a-tar%2Froot%2Fz-tar"], Directory.GetDirectories(members).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal));
+        string firstTree = Path.Combine(members, "a-tar", "root", "z-tar");
+        Assert.Equal(["entries.tsv", "root"], Directory.EnumerateFileSystemEntries(firstTree).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal("root:x:0:0\n", File.ReadAllText(Path.Combine(members, "a-tar%2Froot%2Fz-tar", "root", "etc", "passwd")));
+        box.Before.AssertUnchanged(box.Host);
+        box.AssertNothingCopiedIn();
+    }
+
+    [Fact]
+    public void Writes_modes_and_links_refuse_symlinks_planted_anywhere_in_the_output()
+    {
+        using var box = new Sandbox();
+        using var root = new ExtractionRoot(box.Output);
+        var content = new MemoryByteSource(Encoding.ASCII.GetBytes("payload"));
+        root.CreateFreshDirectory("layer");
+        File.CreateSymbolicLink(Path.Combine(box.Output, "layer", "entries.tsv"), box.SecretPath);
+        File.CreateSymbolicLink(Path.Combine(box.Output, "dirlink"), box.Host);
+        File.CreateSymbolicLink(Path.Combine(box.Output, "layer", "secret-link"), box.SecretPath);
+
+        // The final name is a symlink: O_EXCL|O_NOFOLLOW refuses it, the target is not truncated.
+        Assert.ThrowsAny<IOException>(() => root.WriteText("layer/entries.tsv", "x"));
+        Assert.ThrowsAny<IOException>(() => root.WriteFile("layer/entries.tsv", content, 0x1FF, CancellationToken.None));
+
+        // A parent is a symlink: nothing is created, chmod-ed or written through it.
+        Assert.Throws<PathEscapeException>(() => root.WriteFile("dirlink/new.txt", content, 0x1A4, CancellationToken.None));
+        Assert.Throws<PathEscapeException>(() => root.CreateDirectory("dirlink/sub"));
+        Assert.Throws<PathEscapeException>(() => root.CreateFreshDirectory("dirlink/sub"));
+        Assert.Throws<PathEscapeException>(() => root.SetDirectoryMode("dirlink", 0x1FF));
+        Assert.Throws<PathEscapeException>(() => root.Symlink("dirlink/l", "x"));
+
+        // A hard link (and its copy fallback) never follows a symlink at its source.
+        Assert.ThrowsAny<IOException>(() => root.HardLink("layer/copy", "layer/secret-link", CancellationToken.None));
+        Assert.False(HostSnapshot.EntryExists(Path.Combine(box.Output, "layer", "copy")));
+        Assert.ThrowsAny<Exception>(() => root.WriteFile("../escape", content, 0x1A4, CancellationToken.None));
+
+        box.Before.AssertUnchanged(box.Host);
+        box.AssertNothingCopiedIn();
+    }
+
+    [Fact]
+    public void Hard_link_fallback_copies_a_regular_file_when_the_link_count_is_exhausted()
+    {
+        using var box = new Sandbox();
+        using var root = new ExtractionRoot(box.Output);
+        root.WriteFile("d/original", new MemoryByteSource(Encoding.ASCII.GetBytes("shared content")), 0x1A4, CancellationToken.None);
+
+        // ext4 allows 65,000 links per inode; past that link() fails with EMLINK and the file is copied.
+        int links = 0;
+        long copied = 0;
+        while (copied == 0 && links < 70_000)
+        {
+            copied = root.HardLink("d/l" + links++, "d/original", CancellationToken.None);
+        }
+
+        Assert.True(copied > 0, $"link count never ran out after {links} links");
+        Assert.Equal("shared content", File.ReadAllText(Path.Combine(box.Output, "d", "l" + (links - 1))));
+        box.Before.AssertUnchanged(box.Host);
+    }
+
+    [Fact]
+    public void Long_member_names_give_bounded_folder_names_and_are_still_analysed()
+    {
+        using var box = new Sandbox();
+        byte[] payload = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 400).Select(i => $"inner payload line {i * 7919 % 1000}\n")));
+        var gz = new MemoryStream();
+        using (var z = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(payload);
+        }
+
+        string longName = new string('n', 251) + ".gz";
+        byte[] tar = new TarWriter().File(longName, gz.ToArray()).File(new string('m', 251) + ".gz", gz.ToArray()).ToArray();
+        using var result = Scan.Run(box.Write("long.tar", tar), output: box.Output);
+
+        Assert.Equal(0, result.ExitCode(allowIncomplete: false));
+        var folders = Directory.GetDirectories(Path.Combine(box.Output, "0x0-tar", "members")).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, folders.Count);
+        Assert.All(folders, f => Assert.True(Encoding.UTF8.GetByteCount(f!) <= 255, f));
+        Assert.All(folders, f => Assert.EndsWith("-gzip", f, StringComparison.Ordinal));
+        Assert.All(folders, f => Assert.Equal(payload, File.ReadAllBytes(Path.Combine(box.Output, "0x0-tar", "members", f!, "0x0-unknown", "data.bin"))));
+    }
+
+    [Fact]
+    public void Sibling_layers_with_the_same_name_get_distinct_folders()
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        string[] names =
+        [
+            Extractor.FolderName(new Layer { Format = "kernel", Name = "kernel-1" }, taken),
+            Extractor.FolderName(new Layer { Format = "kernel", Name = "kernel-1" }, taken),
+            Extractor.FolderName(new Layer { Format = "gzip", Name = "0x40" }, taken),
+            Extractor.FolderName(new Layer { Format = "gzip", Offset = 0x40 }, taken),
+            Extractor.FolderName(new Layer { Format = "tar", Name = "a/b" }, taken),
+            Extractor.FolderName(new Layer { Format = "tar", Name = "a%2Fb" }, taken),
+            Extractor.FolderName(new Layer { Format = "tar", Name = ".." }, taken),
+        ];
+        Assert.Equal(names.Length, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(names, n => Assert.DoesNotContain('/', n));
+        Assert.Equal("kernel-1~2-kernel", names[1]);
+        Assert.Equal("0x40~2-gzip", names[3]);
+    }
+
+    [Fact]
+    public void Extracted_bytes_are_charged_to_the_total_limit_and_zeros_become_holes()
+    {
+        using var box = new Sandbox();
+        var tar = new TarWriter();
+        for (int i = 0; i < 8; i++)
+        {
+            tar.File($"zeros{i}.bin", new byte[1 << 20]);
+        }
+
+        string image = box.Write("zeros.tar", tar.ToArray());
+        using var limited = Scan.Run(image, ReadLimits.Default with { MaxTotalBytes = (3L << 20) + 4096 }, output: box.Output);
+        Assert.Contains("totalBytes", limited.LimitsHit);
+        Assert.Contains(limited.Warnings, w => w.Contains("--max-total-bytes", StringComparison.Ordinal));
+        long onDisk = Directory.EnumerateFiles(box.Output, "*", SearchOption.AllDirectories).Where(f => f.Contains("/root/", StringComparison.Ordinal)).Sum(f => new FileInfo(f).Length);
+        Assert.InRange(onDisk, 1L << 20, 3L << 20);
+        Assert.Equal(3, limited.ExitCode(allowIncomplete: false));
+    }
+}
