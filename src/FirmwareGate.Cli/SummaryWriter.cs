@@ -38,7 +38,7 @@ internal sealed class SummaryWriter(TextWriter output)
 
     private void WriteLayer(Layer layer, int depth)
     {
-        string where = layer.Offset is { } o ? "0x" + o.ToString("x", CultureInfo.InvariantCulture) : layer.Name ?? "";
+        string where = layer.Offset is { } o ? "0x" + o.ToString("x", CultureInfo.InvariantCulture) : EntryName.Display(layer.Name ?? "");
         var line = new StringBuilder(new string(' ', depth * 2));
         line.Append(CultureInfo.InvariantCulture, $"{where,-12} {layer.Format,-10} {layer.Size,12}");
         if (layer.Compression is { } comp && comp != "none")
@@ -48,7 +48,7 @@ internal sealed class SummaryWriter(TextWriter output)
 
         if (layer.Name is { } name && layer.Offset is not null)
         {
-            line.Append(' ').Append(name);
+            line.Append(' ').Append(EntryName.Display(name));
         }
 
         if (layer.Entropy is { } e)

@@ -49,9 +49,9 @@ public sealed class ScanResult : IDisposable
     /// <summary>Every layer, depth first.</summary>
     public IEnumerable<Layer> AllLayers => Layers.SelectMany(l => l.Descendants());
 
-    /// <summary>Warnings of all layers, each prefixed by its location, in tree order.</summary>
+    /// <summary>Warnings of all layers, each prefixed by its location, in tree order; name bytes that are not UTF-8 shown as \xNN.</summary>
     public IReadOnlyList<string> Warnings =>
-        [.. AllLayers.SelectMany(l => l.Warnings.Select(w => $"{l.Location}: {w}")), .. Extraction?.Warnings ?? []];
+        [.. AllLayers.SelectMany(l => l.Warnings.Select(w => EntryName.Display($"{l.Location}: {w}"))), .. (Extraction?.Warnings ?? []).Select(EntryName.Display)];
 
     /// <summary>True when nothing was skipped: no warnings and no limit reached.</summary>
     public bool Complete => Warnings.Count == 0 && LimitsHit.Count == 0;

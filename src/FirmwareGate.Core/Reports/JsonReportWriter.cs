@@ -82,7 +82,7 @@ public static class JsonReportWriter
         w.WriteStartArray("warnings");
         foreach (var warning in result.Warnings)
         {
-            w.WriteStringValue(warning);
+            w.WriteStringValue(EntryName.Display(warning));
         }
 
         w.WriteEndArray();
@@ -135,7 +135,7 @@ public static class JsonReportWriter
 
         if (layer.Name is not null)
         {
-            w.WriteString("name", layer.Name);
+            w.WriteString("name", EntryName.Display(layer.Name));
         }
 
         w.WriteNumber("size", layer.Size);
@@ -144,7 +144,7 @@ public static class JsonReportWriter
             w.WriteString("compression", layer.Compression);
         }
 
-        w.WriteString("location", layer.Location);
+        w.WriteString("location", EntryName.Display(layer.Location));
         if (layer.Entropy is { } entropy)
         {
             w.WriteNumber("entropy", entropy);
@@ -154,7 +154,7 @@ public static class JsonReportWriter
         w.WriteStartObject("details");
         foreach (var (k, v) in layer.Details)
         {
-            w.WriteString(k, v);
+            w.WriteString(k, EntryName.Display(v));
         }
 
         w.WriteEndObject();
@@ -166,7 +166,7 @@ public static class JsonReportWriter
         w.WriteStartArray("warnings");
         foreach (var warning in layer.Warnings)
         {
-            w.WriteStringValue(warning);
+            w.WriteStringValue(EntryName.Display(warning));
         }
 
         w.WriteEndArray();
