@@ -134,7 +134,7 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
                 }
             }
         }
-        catch (Exception e) when (e is IOException or PathEscapeException or UnauthorizedAccessException or FirmwareFormatException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             Warn(layer, $"extraction: {e.Message}");
         }
@@ -293,6 +293,11 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FirmwareFormatException)
         {
             Warn(layer, $"{EntryName.Display(path)}: {e.Message}");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A reader bug surfacing while content is read must not end the extraction.
+            Warn(layer, $"{EntryName.Display(path)}: internal error while extracting ({e.GetType().Name}: {e.Message}); not written");
         }
     }
 
