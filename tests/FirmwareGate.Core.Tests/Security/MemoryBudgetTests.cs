@@ -16,7 +16,7 @@ public sealed class MemoryBudgetTests
         var limits = ReadLimits.Default with { InMemoryBytes = 8L << 20, MemoryBudgetBytes = 32L << 20 };
 
         using var context = new ReadContext(limits);
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var result = new ZipReader().Read(new MemoryByteSource(zip), context);
         var files = result.FileSystem!.Entries.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
         var last = new byte[1];
@@ -25,7 +25,7 @@ public sealed class MemoryBudgetTests
             f.Content!.ReadExactly(f.Size - 1, last, "test");
         }
 
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(100, files.Count);
         Assert.All(files, f => Assert.Equal(4L << 20, f.Size));
