@@ -4,7 +4,10 @@ namespace FirmwareGate.Core.Formats;
 
 /// <summary>
 /// A write-only sink for decoded bytes that enforces the total-bytes and ratio limits as it grows,
-/// keeps small outputs in memory and spills large ones to a scratch file.
+/// keeps small outputs in memory and spills large ones to a scratch file. An output stays in memory
+/// only while its buffer fits the scan's memory budget (<see cref="ReadLimits.MemoryBudgetBytes"/>):
+/// decoded layers live as long as the scan, so without the budget a hundred members just under
+/// <see cref="ReadLimits.InMemoryBytes"/> would hold gigabytes.
 /// </summary>
 public sealed class DecodedOutput : Stream
 {
@@ -16,6 +19,10 @@ public sealed class DecodedOutput : Stream
     private FileStream? _file;
     private string? _filePath;
     private long _length;
+
+    // Budget held for the memory buffer: its capacity, which is what it really occupies.
+    private long _reserved;
+    private bool _handedOff;
 
     internal DecodedOutput(ReadContext context, string format, long offset, Func<long> encodedLength)
     {
@@ -53,13 +60,9 @@ public sealed class DecodedOutput : Stream
                 $"decoded {newLength} bytes from {encoded}: ratio above {_context.Limits.MaxRatio} (--max-ratio); looks like a decompression bomb"));
         }
 
-        if (_memory is not null && newLength > _context.Limits.InMemoryBytes)
+        if (_memory is not null && !TryGrowInMemory(newLength))
         {
-            _filePath = _context.NewScratchPath();
-            _file = new FileStream(_filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            _memory.Position = 0;
-            _memory.CopyTo(_file);
-            _memory = null;
+            Spill();
         }
 
         if (_memory is not null)
@@ -74,11 +77,53 @@ public sealed class DecodedOutput : Stream
         _length = newLength;
     }
 
+    private bool TryGrowInMemory(long newLength)
+    {
+        long cap = Math.Min(_context.Limits.InMemoryBytes, Array.MaxLength);
+        if (newLength > cap)
+        {
+            return false;
+        }
+
+        if (newLength <= _reserved)
+        {
+            return true;
+        }
+
+        // Grow like MemoryStream does (doubling), but reserve the budget before the buffer exists.
+        long want = Math.Min(Math.Max(newLength, Math.Max(_reserved * 2, 4096)), cap);
+        if (!_context.TryReserveMemory(want - _reserved))
+        {
+            want = newLength;
+            if (!_context.TryReserveMemory(want - _reserved))
+            {
+                return false;
+            }
+        }
+
+        _memory!.Capacity = (int)want; // Callers check _memory; want <= cap, which fits an array.
+        _reserved = want;
+        return true;
+    }
+
+    private void Spill()
+    {
+        _filePath = _context.NewScratchPath();
+        _file = new FileStream(_filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        _memory!.Position = 0; // Only called while the output is in memory.
+        _memory.CopyTo(_file);
+        _memory = null;
+        _context.ReleaseMemory(_reserved);
+        _reserved = 0;
+    }
+
     /// <summary>Finishes writing and returns the decoded bytes as a source owned by the context.</summary>
     public IByteSource ToSource()
     {
+        _handedOff = true;
         if (_memory is not null)
         {
+            // The buffer now lives as long as the scan; its reservation stays charged to the budget.
             return new MemoryByteSource(_memory.GetBuffer().AsMemory(0, (int)_memory.Length));
         }
 
@@ -102,6 +147,12 @@ public sealed class DecodedOutput : Stream
         if (disposing)
         {
             _file?.Dispose();
+            if (!_handedOff && _reserved > 0)
+            {
+                _context.ReleaseMemory(_reserved);
+                _reserved = 0;
+                _memory = null;
+            }
         }
 
         base.Dispose(disposing);

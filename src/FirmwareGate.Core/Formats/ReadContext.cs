@@ -8,6 +8,8 @@ public sealed class ReadContext : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly string _scratchDirectory;
     private int _scratchCounter;
+    private long _inMemoryBytes;
+    private long _peakInMemoryBytes;
 
     /// <summary>Creates a context; scratch files go under a new folder in <paramref name="tempRoot"/>.</summary>
     public ReadContext(ReadLimits limits, CancellationToken cancellationToken = default, string? tempRoot = null)
@@ -30,12 +32,53 @@ public sealed class ReadContext : IDisposable
     /// <summary>Native codecs (liblzma) are used when present unless this is false.</summary>
     public bool UseNativeCodecs { get; init; } = true;
 
-    /// <summary>Starts a decoded output that stays in memory up to <see cref="ReadLimits.InMemoryBytes"/>, then spills to disk.</summary>
+    /// <summary>Decoded bytes the scan's outputs hold in memory now (buffer capacity, not just length).</summary>
+    public long InMemoryBytes => Interlocked.Read(ref _inMemoryBytes);
+
+    /// <summary>The most decoded bytes held in memory at once so far.</summary>
+    public long PeakInMemoryBytes => Interlocked.Read(ref _peakInMemoryBytes);
+
+    /// <summary>
+    /// Starts a decoded output that stays in memory up to <see cref="ReadLimits.InMemoryBytes"/> while the
+    /// scan's in-memory total stays within <see cref="ReadLimits.MemoryBudgetBytes"/>, then spills to disk.
+    /// </summary>
     /// <param name="format">Format being decoded (for messages).</param>
     /// <param name="offset">Offset of the layer (for messages).</param>
     /// <param name="encodedLength">Input size for the ratio check, or a function that reports input consumed so far.</param>
     public DecodedOutput CreateOutput(string format, long offset, Func<long> encodedLength) =>
         new(this, format, offset, encodedLength);
+
+    /// <summary>
+    /// Reserves <paramref name="bytes"/> of the memory budget; false (and nothing reserved) when the
+    /// scan's in-memory total would exceed it. Reservations are atomic, so parallel layers cannot
+    /// together overshoot the budget.
+    /// </summary>
+    internal bool TryReserveMemory(long bytes)
+    {
+        long total = Interlocked.Add(ref _inMemoryBytes, bytes);
+        if (total > Limits.MemoryBudgetBytes)
+        {
+            Interlocked.Add(ref _inMemoryBytes, -bytes);
+            return false;
+        }
+
+        long peak = Interlocked.Read(ref _peakInMemoryBytes);
+        while (total > peak)
+        {
+            long seen = Interlocked.CompareExchange(ref _peakInMemoryBytes, total, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+
+        return true;
+    }
+
+    /// <summary>Returns bytes reserved with <see cref="TryReserveMemory"/>.</summary>
+    internal void ReleaseMemory(long bytes) => Interlocked.Add(ref _inMemoryBytes, -bytes);
 
     internal string NewScratchPath()
     {

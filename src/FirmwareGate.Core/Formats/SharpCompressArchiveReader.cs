@@ -22,6 +22,21 @@ public abstract class SharpCompressArchiveReader : IFormatReader
     /// <summary>Opens the archive over exactly its bytes.</summary>
     protected abstract IArchive Open(Stream stream);
 
+    /// <summary>
+    /// Checks the archive's own structures before the library sees them (counts and sizes against the
+    /// bytes present and the limits, so the library never allocates for what cannot be there) and
+    /// returns what the reader knows about each member in the library's entry order, or null.
+    /// Throws <see cref="FirmwareFormatException"/> subtypes.
+    /// </summary>
+    private protected virtual IReadOnlyList<MemberInfo>? Inspect(IByteSource archive, ReadContext context, List<string> warnings) => null;
+
+    /// <summary>A member as the reader's own parse sees it.</summary>
+    /// <param name="Name">Name decoded from its bytes with <see cref="EntryName.Decode"/>.</param>
+    /// <param name="CompressedSize">Must match the library's, or the two parses disagree.</param>
+    /// <param name="Size">Must match the library's.</param>
+    /// <param name="Skip">Not decoded (its data overlaps an earlier member's); already reported.</param>
+    private protected sealed record MemberInfo(string Name, long CompressedSize, long Size, bool Skip);
+
     /// <inheritdoc/>
     public ReadResult Read(IByteSource source, ReadContext context) =>
         Read(source, TryIdentify(source, out long length) ? length : -1, context);
@@ -37,6 +52,17 @@ public abstract class SharpCompressArchiveReader : IFormatReader
 
         var bytes = source.Slice(0, length);
         var entries = new EntryListBuilder(Format, context);
+        var warnings = new List<string>();
+        IReadOnlyList<MemberInfo>? known;
+        try
+        {
+            known = Inspect(bytes, context, warnings);
+        }
+        catch (OverflowException)
+        {
+            throw new CorruptDataException(Format, 0, "header field out of range");
+        }
+
         IArchive archive;
         List<IArchiveEntry> members;
         try
@@ -49,18 +75,65 @@ public abstract class SharpCompressArchiveReader : IFormatReader
             throw new CorruptDataException(Format, 0, e.Message);
         }
 
-        foreach (var member in members)
+        if (known is not null)
         {
-            context.CancellationToken.ThrowIfCancellationRequested();
-            AddMember(entries, archive, member, context);
+            CheckAgrees(known, members);
         }
 
-        return new ReadResult { Length = length, FileSystem = entries.Build(), AnalyseMembers = true }.WithWarnings(entries.Warnings);
+        for (int i = 0; i < members.Count; i++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
+            if (known?[i] is { Skip: true })
+            {
+                continue;
+            }
+
+            try
+            {
+                AddMember(entries, archive, members[i], known?[i].Name ?? members[i].Key ?? "", context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
+            {
+                throw new CorruptDataException(Format, 0, $"entry {i}: {e.Message}");
+            }
+        }
+
+        warnings.AddRange(entries.Warnings);
+        return new ReadResult { Length = length, FileSystem = entries.Build(), AnalyseMembers = true }.WithWarnings(warnings);
     }
 
-    private void AddMember(EntryListBuilder entries, IArchive archive, IArchiveEntry member, ReadContext context)
+    // Overlap and count checks rely on the reader's parse; the data comes from the library's. Both must
+    // describe the same members, or a crafted archive could show one directory to each.
+    private void CheckAgrees(IReadOnlyList<MemberInfo> known, List<IArchiveEntry> members)
     {
-        string key = member.Key ?? "";
+        if (known.Count != members.Count)
+        {
+            throw new CorruptDataException(Format, 0, $"directory holds {known.Count} entries but the decoder sees {members.Count}");
+        }
+
+        for (int i = 0; i < known.Count; i++)
+        {
+            long compressed;
+            long size;
+            try
+            {
+                compressed = members[i].CompressedSize;
+                size = members[i].Size;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new CorruptDataException(Format, 0, $"entry {i}: {e.Message}");
+            }
+
+            if (compressed != known[i].CompressedSize || size != known[i].Size)
+            {
+                throw new CorruptDataException(Format, 0, $"entry {i} ('{EntryName.Display(known[i].Name)}') is read differently by the decoder");
+            }
+        }
+    }
+
+    private void AddMember(EntryListBuilder entries, IArchive archive, IArchiveEntry member, string key, ReadContext context)
+    {
         var path = entries.NormalizeOrReject(key, 0);
         if (path is null)
         {
@@ -72,7 +145,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         int mode = unixMode != 0 ? unixMode & 0xFFF : member.IsDirectory ? 0x1ED : 0x1A4;
         if (member.IsEncrypted)
         {
-            entries.Warnings.Add($"{Format}: member '{key}' is encrypted; content not analysed");
+            entries.Warnings.Add($"{Format}: member '{EntryName.Display(key)}' is encrypted; content not analysed");
         }
 
         long size = type == EntryType.File && !member.IsEncrypted ? member.Size : 0;
@@ -86,7 +159,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
                 var src = Decode(archive, member, key, context);
                 var buf = new byte[src.Length];
                 src.ReadExactly(0, buf, Format);
-                target = System.Text.Encoding.UTF8.GetString(buf);
+                target = EntryName.Decode(buf);
             }
         }
 
@@ -121,7 +194,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
             catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
             {
                 output.Dispose();
-                throw new CorruptDataException(Format, 0, $"member '{key}': {e.Message}");
+                throw new CorruptDataException(Format, 0, $"member '{EntryName.Display(key)}': {e.Message}");
             }
 
             return output.ToSource();

@@ -16,6 +16,12 @@ public sealed class SliceByteSource : IByteSource
     /// <inheritdoc/>
     public long Length { get; }
 
+    /// <summary>The source this is a window onto (never itself a slice).</summary>
+    internal IByteSource Parent => _parent;
+
+    /// <summary>Where the window starts in <see cref="Parent"/>.</summary>
+    internal long Start => _start;
+
     /// <summary>Creates a slice; slices of slices collapse onto the original source.</summary>
     public static IByteSource Create(IByteSource parent, long offset, long length)
     {
