@@ -90,7 +90,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
 
             try
             {
-                AddMember(entries, archive, members[i], known?[i].Name ?? members[i].Key ?? "", context);
+                AddMember(entries, archive, members[i], known?[i].Name ?? members[i].Key ?? "", length, context);
             }
             catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
             {
@@ -132,7 +132,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         }
     }
 
-    private void AddMember(EntryListBuilder entries, IArchive archive, IArchiveEntry member, string key, ReadContext context)
+    private void AddMember(EntryListBuilder entries, IArchive archive, IArchiveEntry member, string key, long archiveLength, ReadContext context)
     {
         var path = entries.NormalizeOrReject(key, 0);
         if (path is null)
@@ -149,14 +149,14 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         }
 
         long size = type == EntryType.File && !member.IsEncrypted ? member.Size : 0;
-        IByteSource? content = size > 0 ? new LazyByteSource(size, () => Decode(archive, member, key, context)) : type == EntryType.File ? new MemoryByteSource(ReadOnlyMemory<byte>.Empty) : null;
+        IByteSource? content = size > 0 ? new LazyByteSource(size, () => Decode(archive, member, key, archiveLength, context)) : type == EntryType.File ? new MemoryByteSource(ReadOnlyMemory<byte>.Empty) : null;
         string? target = null;
         if (type == EntryType.Symlink)
         {
             target = member.LinkTarget;
             if (string.IsNullOrEmpty(target) && member.Size is > 0 and < 4096)
             {
-                var src = Decode(archive, member, key, context);
+                var src = Decode(archive, member, key, archiveLength, context);
                 var buf = new byte[src.Length];
                 src.ReadExactly(0, buf, Format);
                 target = EntryName.Decode(buf);
@@ -175,12 +175,15 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         });
     }
 
-    private IByteSource Decode(IArchive archive, IArchiveEntry member, string key, ReadContext context)
+    private IByteSource Decode(IArchive archive, IArchiveEntry member, string key, long archiveLength, ReadContext context)
     {
+        // 7z members of a solid folder have no compressed size of their own (0): the ratio is then
+        // taken against the whole archive.
+        long encoded = member.CompressedSize > 0 ? member.CompressedSize : archiveLength;
         // SharpCompress archives share one stream: decode members one at a time.
         lock (archive)
         {
-            var output = context.CreateOutput(Format, 0, () => Math.Max(member.CompressedSize, 1));
+            var output = context.CreateOutput(Format, 0, () => Math.Max(encoded, 1));
             try
             {
                 using var stream = member.OpenEntryStream();
