@@ -266,8 +266,16 @@ public sealed class TarReader : IFormatReader
                     ? ExpandSparse(oldGnu.RealSize, oldGnu.Regions, content, 0, pos, oldGnu.Error)
                     : ReadPaxSparse(pax!, content, pos); // IsSparse was true, so pax is set.
 
-                // Holes are produced bytes: they count toward the output limit like decoded data.
-                context.Budget.AddBytes(sparse.Length - sparse.DataBytes, Format, pos);
+                // Holes are produced bytes: they count toward the output limit like decoded data. A member
+                // past what is left is refused without charging it, so it does not starve the layers after it.
+                long holes = sparse.Length - sparse.DataBytes;
+                if (holes > context.Limits.MaxTotalBytes - context.Budget.BytesProduced)
+                {
+                    throw context.Budget.Hit(new LimitExceededException(Format, pos, "totalBytes",
+                        $"{holes} bytes of holes exceed what is left of {context.Limits.MaxTotalBytes} bytes (--max-total-bytes)"));
+                }
+
+                context.Budget.AddBytes(holes, Format, pos);
                 content = sparse;
             }
             catch (FirmwareFormatException e) when (e is CorruptDataException or LimitExceededException or TruncatedInputException)
@@ -290,8 +298,8 @@ public sealed class TarReader : IFormatReader
         }
 
         TryParseNumber(h.AsSpan(FieldOffsets.Mode, 8), out long mode);
-        long uid = PaxNumber(pax, globalPax, "uid") ?? (TryParseNumber(h.AsSpan(FieldOffsets.Uid, 8), out long u) ? u : 0);
-        long gid = PaxNumber(pax, globalPax, "gid") ?? (TryParseNumber(h.AsSpan(FieldOffsets.Gid, 8), out long g) ? g : 0);
+        long uid = PaxOwner(pax, globalPax, "uid", entries.Warnings, pos) ?? (TryParseNumber(h.AsSpan(FieldOffsets.Uid, 8), out long u) ? u : 0);
+        long gid = PaxOwner(pax, globalPax, "gid", entries.Warnings, pos) ?? (TryParseNumber(h.AsSpan(FieldOffsets.Gid, 8), out long g) ? g : 0);
         long mtime = PaxSeconds(pax, globalPax, "mtime") ?? (TryParseNumber(h.AsSpan(FieldOffsets.MTime, 12), out long m) ? m : 0);
         TryParseNumber(h.AsSpan(FieldOffsets.DevMajor, 8), out long major);
         TryParseNumber(h.AsSpan(FieldOffsets.DevMinor, 8), out long minor);
@@ -391,6 +399,20 @@ public sealed class TarReader : IFormatReader
 
     private static long? PaxNumber(PaxHeader? pax, PaxHeader global, string key) =>
         pax is not null && pax.Has(key) ? pax.Number(key) : global.Number(key);
+
+    // An unusable pax uid or gid loses only itself: the header's value stands.
+    private static long? PaxOwner(PaxHeader? pax, PaxHeader global, string key, List<string> warnings, long pos)
+    {
+        try
+        {
+            return PaxNumber(pax, global, key);
+        }
+        catch (CorruptDataException e)
+        {
+            warnings.Add($"tar at 0x{pos:x}: pax {e.Detail}; the header's {key} is used");
+            return null;
+        }
+    }
 
     // pax mtime is decimal seconds with an optional fraction and sign ("1700000000.25"); an unusable one is ignored.
     private static long? PaxSeconds(PaxHeader? pax, PaxHeader global, string key)

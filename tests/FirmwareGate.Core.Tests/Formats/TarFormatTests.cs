@@ -63,6 +63,20 @@ public sealed class TarFormatTests
     }
 
     [Fact]
+    public void Sparse_source_refuses_maps_that_do_not_fit_its_data()
+    {
+        var packed = new MemoryByteSource(new byte[20]);
+        Assert.Throws<ArgumentException>(() => new SparseByteSource(packed, 100, [(10, 10), (5, 10)]));
+        Assert.Throws<ArgumentException>(() => new SparseByteSource(packed, 100, [(0, 10), (95, 10)]));
+        Assert.Throws<ArgumentException>(() => new SparseByteSource(packed, 100, [(0, 10)]));
+        Assert.Throws<ArgumentException>(() => new SparseByteSource(packed, 100, [(long.MaxValue, 20)]));
+
+        var ok = new SparseByteSource(new MemoryByteSource("abcdef"u8.ToArray()), 12, [(2, 3), (5, 0), (9, 3)]);
+        Assert.Equal("\0\0abc\0\0\0\0def"u8.ToArray(), ReadAll(ok));
+        Assert.Equal("c\0\0\0\0d"u8.ToArray(), ReadAll(ok.Slice(4, 6)));
+    }
+
+    [Fact]
     public void Sparse_member_through_the_engine_is_named_by_its_real_name()
     {
         using var result = Scan.Run(TestPaths.Fixture("sparse-pax-1.0.tar"));

@@ -177,6 +177,7 @@ public sealed class TarCpioAttackTests
         Assert.Equal(["/after.txt"], Paths(read));
         Assert.Contains(read.Warnings, w => w.Contains("sparse member 'huge.bin'", StringComparison.Ordinal) && w.Contains("--max-total-bytes", StringComparison.Ordinal));
         Assert.Contains("totalBytes", context.Budget.LimitsHit);
+        Assert.Equal(0, context.Budget.BytesProduced); // Refused, not charged: later layers still decode.
 
         // Within the limit the same member expands.
         var read2 = ReadTar(new TarBytes()
@@ -249,6 +250,22 @@ public sealed class TarCpioAttackTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocated < 100L << 20, "allocated more than 100 MiB");
         Assert.Equal(["/before.txt"], Paths(read));
         Assert.Contains(read.Warnings, w => w.Contains("sparse map extension blocks run past the end of the input (truncated)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Pax_owner_out_of_range_keeps_the_entry_with_the_header_owner()
+    {
+        var tar = new TarBytes()
+            .Pax('x', ("uid", "18446744073709551616"u8.ToArray()), ("gid", "7"u8.ToArray()))
+            .File("owned.txt", "x"u8.ToArray())
+            .Finish();
+
+        var read = ReadTar(tar);
+
+        var e = Assert.Single(read.FileSystem!.Entries);
+        Assert.Equal(0, e.Uid);
+        Assert.Equal(7, e.Gid);
+        Assert.Contains(read.Warnings, w => w.Contains("pax uid '18446744073709551616' is not a number", StringComparison.Ordinal));
     }
 
     [Fact]
