@@ -65,6 +65,9 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
         }
 
         _byPath[entry.Path] = entry;
+
+        // A name stored again is a new inode: it leaves the tar link group it was in.
+        _hardLinkGroupOf.Remove(entry.Path);
     }
 
     /// <summary>Records that <paramref name="path"/> names the same inode as the others sharing <paramref name="groupKey"/>.</summary>
@@ -130,7 +133,7 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
         // One group per inode: a link to a path that is itself a link joins that path's group.
         if (!_hardLinkGroupOf.TryGetValue(target, out var key))
         {
-            key = "tarlink:" + target;
+            key = $"tarlink:{_linkGroups.Count}:{target}"; // A new key each time: the name may have been an older inode's.
             _hardLinkGroupOf[target] = key;
             AddToLinkGroup(key, target);
         }
@@ -142,9 +145,11 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
     /// <summary>Builds the sorted tree.</summary>
     public FileSystemTree Build()
     {
-        foreach (var group in _linkGroups.Values)
+        foreach (var (key, group) in _linkGroups)
         {
-            var paths = group.Distinct(StringComparer.Ordinal).Where(p => _byPath.TryGetValue(p, out var e) && e.Type == EntryType.File).OrderBy(p => p, StringComparer.Ordinal).ToList();
+            bool tar = key.StartsWith("tarlink:", StringComparison.Ordinal);
+            var paths = group.Distinct(StringComparer.Ordinal)
+                .Where(p => _byPath.TryGetValue(p, out var e) && e.Type == EntryType.File && (!tar || _hardLinkGroupOf.GetValueOrDefault(p) == key)).OrderBy(p => p, StringComparer.Ordinal).ToList();
             var withData = paths.Select(p => _byPath[p]).FirstOrDefault(e => e.Size > 0);
             if (withData is not null)
             {

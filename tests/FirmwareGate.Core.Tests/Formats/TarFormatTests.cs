@@ -231,6 +231,27 @@ public sealed class TarFormatTests
     }
 
     [Fact]
+    public void Name_stored_again_after_a_hard_link_is_a_new_file()
+    {
+        // GNU tar: "b" keeps the first "a" inode; the second "a" replaces only the name.
+        var tar = new TarBytes()
+            .File("a", "old"u8.ToArray())
+            .Header("b", '1', 0, link: "a"u8.ToArray())
+            .File("a", "new!"u8.ToArray())
+            .Header("c", '1', 0, link: "a"u8.ToArray())
+            .Finish();
+
+        var byPath = ReadTar(tar).FileSystem!.Entries.ToDictionary(e => e.Path);
+
+        Assert.Equal("new!"u8.ToArray(), ReadAll(byPath["/a"].Content!));
+        Assert.Equal("old"u8.ToArray(), ReadAll(byPath["/b"].Content!));
+        Assert.Equal("new!"u8.ToArray(), ReadAll(byPath["/c"].Content!));
+        Assert.Null(byPath["/a"].HardLinkTo);
+        Assert.Null(byPath["/b"].HardLinkTo);
+        Assert.Equal("/a", byPath["/c"].HardLinkTo);
+    }
+
+    [Fact]
     public void Hard_links_to_directories_devices_or_later_names_are_reported_not_made()
     {
         var tar = new TarBytes()
