@@ -660,6 +660,9 @@ public sealed class TarReader : IFormatReader
             throw new CorruptDataException(Format, pos, $"sparse regions hold {packed} bytes, the member stores {stored.Length - dataOffset}");
         }
 
+        // Empty regions (GNU tar ends every map with one at the real size) hold nothing: keeping only
+        // the others bounds the map by the stored bytes, whatever the header claimed.
+        regions.RemoveAll(r => r.Length == 0);
         return new SparseByteSource(stored.Slice(dataOffset, packed), realSize, regions);
     }
 
