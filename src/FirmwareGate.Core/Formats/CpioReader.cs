@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -7,13 +6,15 @@ namespace FirmwareGate.Core.Formats;
 
 /// <summary>
 /// cpio archives in the ASCII formats: "newc" (070701), "crc" (070702) with 8-digit hex fields and
-/// 4-byte alignment, and "odc" (070707) with octal fields. Member contents are slices.
+/// 4-byte alignment, and "odc" (070707) with octal fields. Names stay bytes (<see cref="EntryName"/>).
+/// Member contents are slices.
 /// </summary>
 public sealed class CpioReader : IFormatReader
 {
     private const int NewcHeader = 110;
     private const int OdcHeader = 76;
-    private const int MaxName = 4096;
+    // Names past MaxPathBytes are read and refused entry by entry; past this the header is not cpio.
+    private const int MaxName = 1 << 20;
 
     /// <inheritdoc/>
     public string Format => "cpio";
@@ -95,7 +96,7 @@ public sealed class CpioReader : IFormatReader
     {
         var entries = new EntryListBuilder(Format, context);
         byte[] h = new byte[NewcHeader];
-        byte[] name = new byte[MaxName];
+        byte[] name = new byte[256];
         long pos = 0;
         bool sawTrailer = false;
         while (pos < source.Length)
@@ -113,31 +114,44 @@ public sealed class CpioReader : IFormatReader
                 break;
             }
 
+            // Header fields are at most 8 hex or 11 octal digits and the name at most MaxName bytes,
+            // so these sums cannot overflow; each is still compared with what the input holds.
             long nameStart = pos + hdr.HeaderSize;
-            if (source.ReadFully(nameStart, name.AsSpan(0, (int)hdr.NameSize)) < hdr.NameSize)
+            int nameSize = (int)hdr.NameSize;
+            if (nameSize > source.Length - nameStart)
             {
                 entries.Warnings.Add($"cpio at 0x{pos:x}: name runs past the end of the input (truncated)");
                 break;
             }
 
-            string raw = Encoding.UTF8.GetString(name, 0, (int)hdr.NameSize - 1);
-            long dataStart = hdr.Newc ? Align4(nameStart + hdr.NameSize) : nameStart + hdr.NameSize;
-            long dataEnd = checked(dataStart + hdr.FileSize);
-            if (dataEnd > source.Length)
+            if (name.Length < nameSize)
             {
-                entries.Warnings.Add($"cpio at 0x{pos:x}: member '{raw}' data ({hdr.FileSize} bytes) runs past the end of the input (truncated)");
+                name = new byte[Math.Max(nameSize, name.Length * 2)];
+            }
+
+            source.ReadExactly(nameStart, name.AsSpan(0, nameSize), Format);
+
+            // The name is NUL-terminated within namesize, as cpio(1) reads it.
+            var nameBytes = name.AsSpan(0, nameSize);
+            int nul = nameBytes.IndexOf((byte)0);
+            nameBytes = nul < 0 ? nameBytes : nameBytes[..nul];
+            long dataStart = hdr.Newc ? Align4(nameStart + nameSize) : nameStart + nameSize;
+            if (dataStart > source.Length || hdr.FileSize > source.Length - dataStart)
+            {
+                entries.Warnings.Add($"cpio at 0x{pos:x}: member '{EntryName.Display(EntryName.Decode(nameBytes))}' data ({hdr.FileSize} bytes) runs past the end of the input (truncated)");
                 break;
             }
 
+            long dataEnd = dataStart + hdr.FileSize;
             long next = hdr.Newc ? Align4(dataEnd) : dataEnd;
-            if (raw == "TRAILER!!!")
+            if (nameBytes.SequenceEqual("TRAILER!!!"u8))
             {
                 pos = next;
                 sawTrailer = true;
                 break;
             }
 
-            AddEntry(entries, hdr, raw, source.Slice(dataStart, hdr.FileSize), pos);
+            AddEntry(entries, hdr, EntryName.Decode(nameBytes), source.Slice(dataStart, hdr.FileSize), pos, context.Limits.MaxPathBytes);
             pos = next;
         }
 
@@ -149,7 +163,7 @@ public sealed class CpioReader : IFormatReader
         return new ReadResult { Length = Math.Max(1, Math.Min(pos, source.Length)), FileSystem = entries.Build() }.WithWarnings(entries.Warnings);
     }
 
-    private void AddEntry(EntryListBuilder entries, Header hdr, string raw, IByteSource data, long pos)
+    private void AddEntry(EntryListBuilder entries, Header hdr, string raw, IByteSource data, long pos, int maxPathBytes)
     {
         var path = entries.NormalizeOrReject(raw, pos);
         if (path is null)
@@ -161,9 +175,16 @@ public sealed class CpioReader : IFormatReader
         string? target = null;
         if (type == EntryType.Symlink)
         {
-            var bytes = new byte[Math.Min(data.Length, MaxName)];
+            // The target is the member data; Linux refuses targets past PATH_MAX, so a longer one is not a link.
+            if (data.Length > maxPathBytes)
+            {
+                entries.Warnings.Add($"cpio at 0x{pos:x}: symlink '{EntryName.Display(raw)}' has a target of {data.Length} bytes, more than {maxPathBytes} (MaxPathBytes); not extracted");
+                return;
+            }
+
+            var bytes = new byte[data.Length];
             data.ReadExactly(0, bytes, Format);
-            target = Encoding.UTF8.GetString(bytes);
+            target = EntryName.Decode(bytes);
         }
 
         var entry = new FsEntry
