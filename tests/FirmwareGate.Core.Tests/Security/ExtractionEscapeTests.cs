@@ -248,4 +248,28 @@ public sealed class ExtractionEscapeTests
         Assert.InRange(onDisk, 1L << 20, 3L << 20);
         Assert.Equal(3, limited.ExitCode(allowIncomplete: false));
     }
+
+    [Theory]
+    [InlineData("names-binary-gnu.tar", "0x0-tar")]
+    [InlineData("names-binary-pax.tar", "0x0-tar")]
+    [InlineData("names-binary.cpio", "0x0-cpio")]
+    public void Names_that_are_not_utf8_are_written_as_their_exact_bytes(string fixture, string folder)
+    {
+        using var box = new Sandbox();
+        using var result = Scan.Run(TestPaths.Fixture(fixture), output: box.Output);
+        Assert.Equal(0, result.ExitCode(allowIncomplete: false));
+
+        // Read the names back as raw bytes (find -print0): .NET would show both invalid names as U+FFFD.
+        var find = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("find", [Path.Combine(box.Output, folder, "root"), "-mindepth", "1", "-printf", "%f\\0"]) { RedirectStandardOutput = true })!;
+        var raw = new MemoryStream();
+        find.StandardOutput.BaseStream.CopyTo(raw);
+        find.WaitForExit();
+        var names = raw.ToArray().Aggregate(new List<List<byte>> { new() }, (acc, b) => { if (b == 0) { acc.Add([]); } else { acc[^1].Add(b); } return acc; })
+            .Where(n => n.Count > 0).Select(n => Convert.ToHexString([.. n])).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "61FE", "61FF", "636166C3A9" }, names);
+
+        string manifest = File.ReadAllText(Path.Combine(box.Output, folder, "entries.tsv"));
+        Assert.Contains("/a\\xfe\t", manifest, StringComparison.Ordinal);
+        Assert.Contains("/a\\xff\t", manifest, StringComparison.Ordinal);
+    }
 }
