@@ -13,6 +13,13 @@ namespace FirmwareGate.Core.Unpacking;
 public sealed partial class Unpacker
 {
     private const long MinMemberSize = 64;
+
+    /// <summary>
+    /// Carved parts of one source may be analysed up to this many times its size in all: nesting
+    /// (trx, uImage, kernel) analyses a byte once per level, overlapping parts (FIT images over
+    /// shared bytes, each a little shorter) would otherwise analyse it once per part.
+    /// </summary>
+    private const int MaxReanalysis = 16;
     private readonly FormatRegistry _registry;
     private readonly SignatureScanner _scanner;
     private readonly ILogger _logger;
@@ -32,7 +39,7 @@ public sealed partial class Unpacker
     public IReadOnlyList<Layer> Unpack(IByteSource image, string imageName, ReadContext context)
     {
         var walk = new Walk(context);
-        var layers = AnalyzeRegion(image, depth: 0, walk, owner: null);
+        var layers = AnalyzeRegion(image, depth: 0, walk, owner: null, carved: false);
         if (walk.UnplacedWarning is { } unplaced && layers.Count > 0)
         {
             layers[0].Warnings.Add(unplaced);
@@ -43,7 +50,12 @@ public sealed partial class Unpacker
         return layers;
     }
 
-    private List<Layer> AnalyzeRegion(IByteSource region, int depth, Walk walk, Layer? owner)
+    /// <param name="region">Bytes to analyse.</param>
+    /// <param name="depth">Nesting depth of the region.</param>
+    /// <param name="walk">State of the whole unpack.</param>
+    /// <param name="owner">The layer the region belongs to (for warnings); null for the image.</param>
+    /// <param name="carved">True when the region is a carved part of a container, whose bytes another part may share.</param>
+    private List<Layer> AnalyzeRegion(IByteSource region, int depth, Walk walk, Layer? owner, bool carved)
     {
         var context = walk.Context;
         var result = new List<Layer>();
@@ -69,6 +81,28 @@ public sealed partial class Unpacker
                     break;
                 }
 
+                // Carved parts may overlap (FIT images naming shared bytes): a header read before at the
+                // same bytes is not read again, so overlapping parts cost one read, not one per part.
+                (ByteRange, IFormatReader)? key = carved ? (ByteRange.Of(region, start, 0), reader) : null;
+                if (key is { } seen && walk.Reads.TryGetValue(seen, out var before))
+                {
+                    if (before.Layer is null || before.Layer.Size > region.Length - start)
+                    {
+                        // Dropped before, or cut short here: what it was is known; skip.
+                        (skipUntil ??= [])[reader] = start + Math.Max(1, before.Examined);
+                        continue;
+                    }
+
+                    if (start > pos)
+                    {
+                        result.AddRange(GapClassifier.Classify(region.Slice(pos, start - pos), pos, context.CancellationToken));
+                    }
+
+                    result.Add(walk.CopyOf(before.Layer, start));
+                    pos = start + before.Layer.Size;
+                    continue;
+                }
+
                 var slice = region.SliceFrom(start);
                 if (!reader.TryIdentify(slice, out long claimed))
                 {
@@ -79,6 +113,11 @@ public sealed partial class Unpacker
                 // fails to read is most likely a magic number inside code or data, not a broken layer.
                 bool bestEffort = depth > 0 && start > 0;
                 var (layer, examined) = ReadLayer(reader, slice, start, claimed, depth, bestEffort, walk);
+                if (key is { } read)
+                {
+                    walk.Reads[read] = (layer, examined);
+                }
+
                 if (layer is null)
                 {
                     if (examined > 0)
@@ -271,6 +310,13 @@ public sealed partial class Unpacker
                 return;
             }
 
+            if (!walk.Charge(r))
+            {
+                parent.Warnings.Add($"{parent.Format}: {Describe(child)} not analysed: parts overlap, and the bytes they share have already "
+                    + $"been analysed {MaxReanalysis} times over");
+                return;
+            }
+
             range = r;
         }
 
@@ -278,7 +324,7 @@ public sealed partial class Unpacker
         int pushed = range is { } entered ? walk.Enter(entered) : 0;
         try
         {
-            regions = AnalyzeRegion(child.Data, depth, walk, parent);
+            regions = AnalyzeRegion(child.Data, depth, walk, parent, child.Carved);
         }
         finally
         {
@@ -476,6 +522,41 @@ public sealed partial class Unpacker
 
         /// <summary>Children whose bytes were analysed earlier, with that earlier layer.</summary>
         public List<(Layer Copy, Layer? Earlier)> Copies { get; } = [];
+
+        /// <summary>Headers read inside carved parts, by bytes and reader, with what the read gave.</summary>
+        public Dictionary<(ByteRange At, IFormatReader Reader), (Layer? Layer, long Examined)> Reads { get; } = [];
+
+        /// <summary>Bytes of carved parts analysed so far, per source.</summary>
+        private Dictionary<object, long> Charged { get; } = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>Counts a carved part's bytes against its source's re-analysis allowance; false once it is spent.</summary>
+        public bool Charge(ByteRange range)
+        {
+            long size = range.Root switch
+            {
+                IByteSource source => source.Length,
+                byte[] array => array.LongLength,
+                _ => 0,
+            };
+            long allowance = (MaxReanalysis * Math.Max(size, range.Start + range.Length)) + (1L << 20);
+            long spent = Charged.GetValueOrDefault(range.Root) + range.Length;
+            if (spent > allowance)
+            {
+                return false;
+            }
+
+            Charged[range.Root] = spent;
+            return true;
+        }
+
+        /// <summary>A layer for bytes read before at another place in the tree: no content, pointing at the first.</summary>
+        public Layer CopyOf(Layer earlier, long offset)
+        {
+            var copy = new Layer { Format = earlier.Format, Offset = offset, Size = earlier.Size, Compression = earlier.Compression };
+            Context.Budget.AddLayer();
+            Copies.Add((copy, earlier));
+            return copy;
+        }
 
         /// <summary>The layer-limit warning when no layer existed to carry it.</summary>
         public string? UnplacedWarning { get; private set; }
