@@ -20,6 +20,9 @@ public sealed partial class Unpacker
     /// shared bytes, each a little shorter) would otherwise analyse it once per part.
     /// </summary>
     private const int MaxReanalysis = 16;
+
+    /// <summary>Candidates of one format that may fail to read in a scan before the rest are not tried.</summary>
+    private const int MaxFailures = 256;
     private readonly FormatRegistry _registry;
     private readonly SignatureScanner _scanner;
     private readonly ILogger _logger;
@@ -40,9 +43,9 @@ public sealed partial class Unpacker
     {
         var walk = new Walk(context);
         var layers = AnalyzeRegion(image, depth: 0, walk, owner: null, carved: false);
-        if (walk.UnplacedWarning is { } unplaced && layers.Count > 0)
+        if (layers.Count > 0)
         {
-            layers[0].Warnings.Add(unplaced);
+            layers[0].Warnings.AddRange(walk.Unplaced);
         }
 
         AssignIdsAndLocations(layers, imageName);
@@ -112,6 +115,10 @@ public sealed partial class Unpacker
                 // Hits deep inside nested data (a decompressed kernel) are carved best-effort: one that
                 // fails to read is most likely a magic number inside code or data, not a broken layer.
                 bool bestEffort = depth > 0 && start > 0;
+                if (!walk.MayTry(reader, owner ?? result.LastOrDefault(l => l.IsRecognised)))
+                {
+                    continue;
+                }
                 var (layer, examined) = ReadLayer(reader, slice, start, claimed, depth, bestEffort, walk);
                 if (key is { } read)
                 {
@@ -162,10 +169,12 @@ public sealed partial class Unpacker
         }
         catch (FirmwareFormatException e)
         {
+            walk.Failed(reader);
             if (reader.WeakSignature || bestEffort)
             {
+                // A stream reader's error offset is the input its decoder pulled before failing.
                 LogSkipped(reader.Format, offset, e.Detail);
-                return (null, claimedHere);
+                return (null, claimed > 0 ? claimedHere : Math.Clamp(e.Offset, 1, Math.Max(1, slice.Length)));
             }
 
             // A stream of unknown length claims what the decoder consumed before it failed.
@@ -178,6 +187,7 @@ public sealed partial class Unpacker
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A reader bug must not end the scan: record it on the layer and carry on.
+            walk.Failed(reader);
             LogReaderBug(e, reader.Format, offset);
             if (bestEffort)
             {
@@ -194,6 +204,7 @@ public sealed partial class Unpacker
         long length = Math.Clamp(read.Length, 1, slice.Length);
         if (bestEffort && read.Warnings.Count > 0)
         {
+            walk.Failed(reader);
             LogSkipped(reader.Format, offset, read.Warnings[0]);
             return (null, Math.Max(length, claimedHere));
         }
@@ -558,8 +569,43 @@ public sealed partial class Unpacker
             return copy;
         }
 
-        /// <summary>The layer-limit warning when no layer existed to carry it.</summary>
-        public string? UnplacedWarning { get; private set; }
+        /// <summary>Candidates that failed to read so far, per reader.</summary>
+        private Dictionary<IFormatReader, int> Drops { get; } = [];
+
+        public void Failed(IFormatReader reader) => Drops[reader] = Drops.GetValueOrDefault(reader) + 1;
+
+        /// <summary>
+        /// False once <see cref="MaxFailures"/> candidates of this reader failed to read: each costs a
+        /// decoder set-up (milliseconds for bzip2), and an image of nothing but fake headers would
+        /// otherwise cost that every few bytes. Warns the first time.
+        /// </summary>
+        public bool MayTry(IFormatReader reader, Layer? at)
+        {
+            int drops = Drops.GetValueOrDefault(reader);
+            if (drops < MaxFailures)
+            {
+                return true;
+            }
+
+            if (drops == MaxFailures)
+            {
+                Drops[reader] = drops + 1;
+                string message = $"{reader.Format}: {MaxFailures} headers that looked like {reader.Format} failed to read; further ones are not tried (an image full of fake headers)";
+                if (at is null)
+                {
+                    Unplaced.Add(message);
+                }
+                else
+                {
+                    at.Warnings.Add(message);
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Warnings raised before any layer existed to carry them.</summary>
+        public List<string> Unplaced { get; } = [];
 
         /// <summary>Marks bytes as being analysed until the matching <see cref="Leave"/>; returns 1.</summary>
         public int Enter(ByteRange range)
@@ -597,7 +643,7 @@ public sealed partial class Unpacker
             string message = $"{limit.Message}; {what}";
             if (at is null)
             {
-                UnplacedWarning = message;
+                Unplaced.Add(message);
             }
             else
             {

@@ -199,7 +199,7 @@ public sealed class LayerBombTests
         }
     }
 
-    public static TheoryData<string> HeaderFloods() => ["trx", "uimage", "fit"];
+    public static TheoryData<string> HeaderFloods() => ["trx", "uimage", "fit", "gzip", "bzip2", "lz4"];
 
     [Theory]
     [MemberData(nameof(HeaderFloods))]
@@ -211,7 +211,7 @@ public sealed class LayerBombTests
         using var temp = new TempDir();
         const int Region = 2 << 20;
         var region = new byte[Region];
-        int step = format switch { "trx" => 32, "uimage" => 64, _ => 48 };
+        int step = format switch { "trx" => 32, "uimage" => 64, "fit" => 48, _ => 16 };
         for (int at = 16; at + step <= Region; at += step)
         {
             WriteFailingHeader(format, region.AsSpan(at), Region - at);
@@ -224,6 +224,28 @@ public sealed class LayerBombTests
         {
             Assert.True(elapsed < Quick, $"took {elapsed}");
             Assert.DoesNotContain(result.AllLayers, l => l.Format == format && l.Offset > 0);
+            AssertCoverageExact(result);
+        }
+    }
+
+    [Fact]
+    public void Image_of_fake_headers_stops_trying_that_format()
+    {
+        // At the top level a failed header is a corrupt layer; bzip2 sets up a decoder of several MB
+        // for each. After 256 failures of one format the rest are not tried, with a warning.
+        using var temp = new TempDir();
+        var image = new byte[4 << 20];
+        for (int at = 0; at + 16 <= image.Length; at += 16)
+        {
+            WriteFailingHeader("bzip2", image.AsSpan(at), image.Length - at);
+        }
+
+        var (result, elapsed) = ScanBytes(temp, image);
+        using (result)
+        {
+            Assert.True(elapsed < Quick, $"took {elapsed}");
+            Assert.Single(result.Warnings, w => w.Contains("256 headers that looked like bzip2 failed to read; further ones are not tried", StringComparison.Ordinal));
+            Assert.InRange(result.Layers.Count(l => l.Format == "bzip2"), 1, 256);
             AssertCoverageExact(result);
         }
     }
@@ -261,6 +283,18 @@ public sealed class LayerBombTests
             case "uimage":
                 // A header with a valid header CRC whose data CRC is wrong.
                 WriteUImageHeader(at[..64], (uint)(rest - 64), dataCrc: 0xDEADBEEF);
+                break;
+            case "gzip":
+                // Deflate, no flags, OS Unix, then bytes no deflate block starts with.
+                ((ReadOnlySpan<byte>)[0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]).CopyTo(at);
+                break;
+            case "bzip2":
+                // "BZh9" and the block magic: each candidate sets up a bzip2 decoder (milliseconds).
+                "BZh91AY&SYUUUUUU"u8.CopyTo(at);
+                break;
+            case "lz4":
+                // Frame magic, FLG/BD, a header checksum that does not match.
+                ((ReadOnlySpan<byte>)[0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, 0xA7, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]).CopyTo(at);
                 break;
             default:
                 // A plausible FDT header claiming the rest, whose structure block starts with garbage.
