@@ -12,6 +12,7 @@ internal sealed class LimitOptions
     private readonly Option<long> _bytes = new("--max-total-bytes") { Description = "Maximum bytes decoded or extracted in all.", DefaultValueFactory = _ => Defaults.MaxTotalBytes };
     private readonly Option<double> _ratio = new("--max-ratio") { Description = $"Maximum decoded/encoded ratio of one compressed layer, enforced once it has produced {Defaults.RatioFloorBytes >> 20} MiB.", DefaultValueFactory = _ => Defaults.MaxRatio };
     private readonly Option<int> _files = new("--max-files") { Description = "Maximum filesystem and archive entries.", DefaultValueFactory = _ => Defaults.MaxFiles };
+    private readonly Option<int> _layers = new("--max-layers") { Description = "Maximum layers in the unpack tree.", DefaultValueFactory = _ => Defaults.MaxLayers };
 
     public void AddTo(Command command)
     {
@@ -19,7 +20,8 @@ internal sealed class LimitOptions
         command.Options.Add(_bytes);
         command.Options.Add(_ratio);
         command.Options.Add(_files);
-        foreach (var option in new Option[] { _depth, _bytes, _ratio, _files })
+        command.Options.Add(_layers);
+        foreach (var option in new Option[] { _depth, _bytes, _ratio, _files, _layers })
         {
             option.Validators.Add(result =>
             {
@@ -37,5 +39,6 @@ internal sealed class LimitOptions
         MaxTotalBytes = parse.GetValue(_bytes),
         MaxRatio = parse.GetValue(_ratio),
         MaxFiles = parse.GetValue(_files),
+        MaxLayers = parse.GetValue(_layers),
     };
 }

@@ -13,6 +13,12 @@ public sealed record ChildBlob(IByteSource Data, long? Offset, string? Name = nu
     /// <summary>True when the child is a region of the parent's own bytes (not decoded); coverage recurses into it.</summary>
     public bool Carved { get; init; }
 
+    /// <summary>
+    /// Position of a carved child in the parent's bytes when <see cref="Offset"/> is null (a named
+    /// FIT node): coverage needs it, the report does not show it.
+    /// </summary>
+    public long? CarvedOffset { get; init; }
+
     /// <summary>The format the parent's header says the child is (uImage comp field, FIT compression); checked.</summary>
     public string? ExpectedFormat { get; init; }
 

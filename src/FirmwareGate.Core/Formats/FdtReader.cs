@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Unpacking;
 
 namespace FirmwareGate.Core.Formats;
 
@@ -66,7 +67,8 @@ public sealed class FdtReader : IFormatReader
 
         var blob = new byte[hdr.TotalSize];
         source.ReadExactly(0, blob, Format);
-        var root = ParseTree(blob, hdr, context);
+        var warnings = new Warnings();
+        var root = ParseTree(blob, hdr, warnings, context);
         var images = root.Child("images");
         if (images is null)
         {
@@ -76,35 +78,42 @@ public sealed class FdtReader : IFormatReader
                 dtb.Details["model"] = model;
             }
 
-            return dtb;
+            return dtb.WithWarnings(warnings.ToList());
+        }
+
+        if (root.Children.Count(c => c.Name == "images") > 1)
+        {
+            warnings.Add("fit at 0x0: more than one /images node; only the first is read");
         }
 
         long externalBase = (hdr.TotalSize + 3) & ~3L;
         long end = hdr.TotalSize;
         var children = new List<ChildBlob>();
-        var warnings = new List<string>();
         foreach (var node in images.Children)
         {
-            IByteSource? data = null;
+            context.CancellationToken.ThrowIfCancellationRequested();
+            string name = EntryName.Display(node.Name);
+            long start;
+            long size;
             if (node.Props.TryGetValue("data", out var embedded))
             {
-                data = source.Slice(embedded.Offset, embedded.Length);
+                (start, size) = (embedded.Offset, embedded.Length);
             }
-            else if (node.U32Prop("data-size") is { } size && (node.U32Prop("data-position") is { } pos ? (long?)pos : node.U32Prop("data-offset") + externalBase) is { } start)
+            else if (ExternalData(node, name, externalBase, source.Length, warnings) is { } external)
             {
-                if (start + size > source.Length)
+                (start, size) = external;
+                if (start < hdr.TotalSize)
                 {
-                    warnings.Add($"fit at 0x0: image '{node.Name}' external data at 0x{start:x} (+{size}) runs past the input; skipped");
-                    continue;
+                    // mkimage -E places external data after the tree; bytes inside it are the tree itself,
+                    // and a range over the header makes the FIT contain itself.
+                    warnings.Add($"fit at 0x0: image '{name}' data at 0x{start:x} (+{size}) points back into the FIT structure"
+                        + (start < HeaderSize ? ", over its own header" : "") + "; suspicious");
                 }
 
-                data = source.Slice(start, size);
                 end = Math.Max(end, start + size);
             }
-
-            if (data is null)
+            else
             {
-                warnings.Add($"fit at 0x0: image '{node.Name}' has no data property; skipped");
                 continue;
             }
 
@@ -119,9 +128,10 @@ public sealed class FdtReader : IFormatReader
 
             string type = details.GetValueOrDefault("type", "file");
             string? comp = details.GetValueOrDefault("compression");
-            children.Add(new ChildBlob(data, null, node.Name, type == "flat_dt" ? "dtb" : type)
+            children.Add(new ChildBlob(source.Slice(start, size), null, node.Name, type == "flat_dt" ? "dtb" : type)
             {
                 Carved = true,
+                CarvedOffset = start,
                 Details = details,
                 ExpectedFormat = comp is null or "none" ? null : comp,
             });
@@ -129,7 +139,7 @@ public sealed class FdtReader : IFormatReader
 
         var result = new ReadResult { Length = end };
         result.Children.AddRange(children);
-        result.Warnings.AddRange(warnings);
+        result.Warnings.AddRange(warnings.ToList());
         if (root.StringProp("description") is { } description)
         {
             result.Details["description"] = description;
@@ -139,18 +149,48 @@ public sealed class FdtReader : IFormatReader
         return result;
     }
 
-    private Node ParseTree(byte[] blob, Header hdr, ReadContext context)
+    /// <summary>
+    /// The range of an image stored outside the tree (mkimage -E): data-size with data-position
+    /// (from the start of the FIT) or data-offset (from the end of the tree, 4-byte aligned); null,
+    /// with a warning, when the node has no data or the range is not inside the input.
+    /// </summary>
+    private static (long Start, long Size)? ExternalData(Node node, string name, long externalBase, long available, Warnings warnings)
+    {
+        ulong? size = node.Cells("data-size", warnings);
+        ulong? position = node.Cells("data-position", warnings);
+        ulong? offset = position is null ? node.Cells("data-offset", warnings) : null;
+        if (size is null || (position is null && offset is null))
+        {
+            warnings.Add($"fit at 0x0: image '{name}' has no data property; skipped");
+            return null;
+        }
+
+        // Values are up to 64 bits: compare before adding, so nothing wraps.
+        ulong limit = (ulong)available;
+        ulong? start = position ?? (offset <= limit && (ulong)externalBase <= limit - offset ? offset + (ulong)externalBase : null);
+        if (start is null || start > limit || size > limit - start)
+        {
+            warnings.Add($"fit at 0x0: image '{name}' external data at 0x{(position ?? offset):x} (+{size}) runs past the {available} bytes of input; skipped");
+            return null;
+        }
+
+        return ((long)start.Value, (long)size.Value);
+    }
+
+    private Node ParseTree(byte[] blob, Header hdr, Warnings warnings, ReadContext context)
     {
         var stack = new Stack<Node>();
         Node? root = null;
         int pos = (int)hdr.StructOffset;
         int structEnd = (int)(hdr.StructOffset + hdr.StructSize);
         int nodes = 0;
-        while (true)
+        string? broken = null;
+        while (broken is null)
         {
-            if (pos + 4 > structEnd)
+            if (pos > structEnd - 4)
             {
-                throw new TruncatedInputException(Format, pos, "structure block ends without FDT_END");
+                broken = "the structure block ends without FDT_END";
+                break;
             }
 
             uint token = BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(pos));
@@ -162,16 +202,23 @@ public sealed class FdtReader : IFormatReader
                         int nul = blob.AsSpan(pos, structEnd - pos).IndexOf((byte)0);
                         if (nul < 0)
                         {
-                            throw new CorruptDataException(Format, pos, "unterminated node name");
+                            broken = "unterminated node name";
+                            break;
                         }
 
                         if (++nodes > MaxNodes || stack.Count >= MaxDepth)
                         {
-                            throw new CorruptDataException(Format, pos, "too many or too deeply nested nodes");
+                            throw new CorruptDataException(Format, pos, $"more than {MaxNodes} nodes or deeper than {MaxDepth}");
+                        }
+
+                        if (stack.Count == 0 && root is not null)
+                        {
+                            broken = "a second root node";
+                            break;
                         }
 
                         context.CancellationToken.ThrowIfCancellationRequested();
-                        var node = new Node(Encoding.UTF8.GetString(blob, pos, nul), blob);
+                        var node = new Node(EntryName.Decode(blob.AsSpan(pos, nul)), blob);
                         pos = Align(pos + nul + 1);
                         if (stack.Count == 0)
                         {
@@ -189,45 +236,98 @@ public sealed class FdtReader : IFormatReader
                 case EndNode:
                     if (stack.Count == 0)
                     {
-                        throw new CorruptDataException(Format, pos - 4, "FDT_END_NODE without a node");
+                        broken = "FDT_END_NODE without a node";
+                        break;
                     }
 
                     stack.Pop();
                     break;
                 case Prop:
                     {
-                        if (pos + 8 > structEnd || stack.Count == 0)
+                        if (pos > structEnd - 8 || stack.Count == 0)
                         {
-                            throw new CorruptDataException(Format, pos, "property outside a node or truncated");
+                            broken = "a property outside a node or cut short";
+                            break;
                         }
 
-                        int len = (int)Math.Min(BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(pos)), int.MaxValue);
+                        uint len = BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(pos));
                         uint nameOff = BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(pos + 4));
                         pos += 8;
-                        if (len > structEnd - pos || nameOff >= hdr.StringsSize)
+                        if (len > (uint)(structEnd - pos))
                         {
-                            throw new CorruptDataException(Format, pos, "property length or name offset out of range");
+                            broken = $"a property of {len} bytes at 0x{pos:x} runs past the structure block";
+                            break;
+                        }
+
+                        var node = stack.Peek();
+                        int value = pos;
+                        pos = Align(pos + (int)len);
+                        if (nameOff >= hdr.StringsSize)
+                        {
+                            warnings.Add($"fit at 0x0: node '{EntryName.Display(node.Name)}' has a property whose name offset {nameOff} is outside the strings block; ignored");
+                            break;
                         }
 
                         var names = blob.AsSpan((int)(hdr.StringsOffset + nameOff), (int)(hdr.StringsSize - nameOff));
                         int nul = names.IndexOf((byte)0);
-                        string name = Encoding.UTF8.GetString(nul < 0 ? names : names[..nul]);
-                        stack.Peek().Props[name] = (pos, len);
-                        pos = Align(pos + len);
+                        string name = EntryName.Decode(nul < 0 ? names : names[..nul]);
+                        if (!node.Props.TryAdd(name, (value, (int)len)))
+                        {
+                            warnings.Add($"fit at 0x0: node '{EntryName.Display(node.Name)}' repeats property '{EntryName.Display(name)}'; the first is used");
+                        }
+
                         break;
                     }
 
                 case Nop:
                     break;
                 case End:
+                    if (stack.Count > 0)
+                    {
+                        warnings.Add($"fit at 0x0: FDT_END with {stack.Count} node(s) still open");
+                    }
+
                     return root ?? throw new CorruptDataException(Format, pos, "empty device tree");
                 default:
-                    throw new CorruptDataException(Format, pos - 4, $"unknown structure token 0x{token:x}");
+                    broken = $"unknown structure token 0x{token:x} at 0x{pos - 4:x}";
+                    break;
             }
         }
+
+        // A tree cut short keeps the nodes read so far: the images listed before the damage are still there.
+        if (root is null)
+        {
+            throw new CorruptDataException(Format, pos, broken);
+        }
+
+        warnings.Add($"fit at 0x0: structure block is corrupt ({broken}); kept the {nodes} node(s) read before");
+        return root;
     }
 
     private static int Align(int v) => (v + 3) & ~3;
+
+    /// <summary>Warnings of one read, at most <see cref="Max"/> kept: a tree of 100,000 bad nodes says so once.</summary>
+    private sealed class Warnings
+    {
+        private const int Max = 100;
+        private readonly List<string> _list = [];
+        private int _dropped;
+
+        public void Add(string warning)
+        {
+            if (_list.Count < Max)
+            {
+                _list.Add(warning);
+            }
+            else
+            {
+                _dropped++;
+            }
+        }
+
+        public List<string> ToList() =>
+            _dropped == 0 ? _list : [.. _list, $"fit at 0x0: {_dropped} more warning(s) like these not shown"];
+    }
 
     private sealed class Node(string name, byte[] blob)
     {
@@ -242,8 +342,25 @@ public sealed class FdtReader : IFormatReader
         public string? StringProp(string key) =>
             Props.TryGetValue(key, out var p) ? Encoding.UTF8.GetString(blob.AsSpan(p.Offset, p.Length)).TrimEnd('\0').Replace('\0', ';') : null;
 
-        public long? U32Prop(string key) =>
-            Props.TryGetValue(key, out var p) && p.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(p.Offset)) : null;
+        /// <summary>A number of one or two cells (32 or 64 bits, #address-cells 1 or 2); null when absent or of another length.</summary>
+        public ulong? Cells(string key, Warnings warnings)
+        {
+            if (!Props.TryGetValue(key, out var p))
+            {
+                return null;
+            }
+
+            switch (p.Length)
+            {
+                case 4:
+                    return BinaryPrimitives.ReadUInt32BigEndian(blob.AsSpan(p.Offset));
+                case 8:
+                    return BinaryPrimitives.ReadUInt64BigEndian(blob.AsSpan(p.Offset));
+                default:
+                    warnings.Add($"fit at 0x0: node '{EntryName.Display(Name)}' property '{key}' is {p.Length} bytes, not one or two cells; ignored");
+                    return null;
+            }
+        }
     }
 
     private readonly record struct Header(long TotalSize, long StructOffset, long StringsOffset, long StringsSize, long StructSize, uint Version)

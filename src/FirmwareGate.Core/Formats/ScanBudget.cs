@@ -5,6 +5,7 @@ public sealed class ScanBudget(ReadLimits limits)
 {
     private long _bytes;
     private long _files;
+    private long _layers;
     private readonly List<string> _limitsHit = [];
 
     /// <summary>The limits.</summary>
@@ -15,6 +16,12 @@ public sealed class ScanBudget(ReadLimits limits)
 
     /// <summary>Entries seen so far.</summary>
     public long Files => Interlocked.Read(ref _files);
+
+    /// <summary>Layers kept so far.</summary>
+    public long Layers => Interlocked.Read(ref _layers);
+
+    /// <summary>True once the layer count has reached <see cref="ReadLimits.MaxLayers"/>: nothing more is analysed.</summary>
+    public bool LayersExhausted => Interlocked.Read(ref _layers) >= Limits.MaxLayers;
 
     /// <summary>Limits that were reached, in the order they were hit.</summary>
     public IReadOnlyList<string> LimitsHit
@@ -47,6 +54,17 @@ public sealed class ScanBudget(ReadLimits limits)
                 $"more than {Limits.MaxFiles} entries (--max-files)"));
         }
     }
+
+    /// <summary>
+    /// Accounts for one more layer in the tree. The engine checks <see cref="LayersExhausted"/> before
+    /// it reads or analyses anything new, so the tree stays within the limit plus the containers
+    /// still open when it was reached.
+    /// </summary>
+    public void AddLayer() => Interlocked.Increment(ref _layers);
+
+    /// <summary>The exception for the layer limit, recorded as hit.</summary>
+    public LimitExceededException LayerLimit(string format, long offset) =>
+        Hit(new LimitExceededException(format, offset, "layers", $"more than {Limits.MaxLayers} layers (--max-layers)"));
 
     /// <summary>Records a limit exception and returns it for throwing.</summary>
     public LimitExceededException Hit(LimitExceededException e)

@@ -36,6 +36,19 @@ public sealed class SliceByteSource : IByteSource
             : new SliceByteSource(parent, offset, length);
     }
 
+    /// <summary>
+    /// Where the bytes of <paramref name="source"/> live: the source a slice was cut from (slices
+    /// collapse, so that is the outermost one) or the array behind a memory source, and the offset
+    /// there. Two sources over the same bytes resolve to the same root and offset.
+    /// </summary>
+    internal static (object Root, long Offset) Resolve(IByteSource source) => source switch
+    {
+        SliceByteSource s => (s._parent, s._start),
+        MemoryByteSource m when System.Runtime.InteropServices.MemoryMarshal.TryGetArray(m.Memory, out var segment) && segment.Array is not null
+            => (segment.Array, segment.Offset),
+        _ => (source, 0),
+    };
+
     internal static void CheckRange(long parentLength, long offset, long length)
     {
         if (offset < 0 || length < 0 || offset > parentLength || length > parentLength - offset)

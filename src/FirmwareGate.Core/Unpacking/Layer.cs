@@ -55,6 +55,13 @@ public sealed class Layer
     [JsonIgnore]
     public bool ChildrenAreCarved { get; set; }
 
+    /// <summary>
+    /// Position in the parent's bytes of a layer carved from them, also for named members (FIT
+    /// nodes) whose <see cref="Offset"/> is null; coverage uses it. Not part of the report.
+    /// </summary>
+    [JsonIgnore]
+    public long? CarvedOffset { get; set; }
+
     /// <summary>True for recognised formats (not padding or unknown).</summary>
     [JsonIgnore]
     public bool IsRecognised => Format is not (LayerFormats.Padding or LayerFormats.Unknown);

@@ -32,51 +32,111 @@ internal sealed class SignatureScanner
         _firstBytes = SearchValues.Create([.. Enumerable.Range(0, 256).Where(i => lists[i] is not null).Select(i => (byte)i)]);
     }
 
-    /// <summary>Candidates (header start, reader) from <paramref name="from"/> on, sorted within each chunk.</summary>
-    public IEnumerable<(long Start, IFormatReader Reader)> Scan(IByteSource source, long from, CancellationToken ct)
+    /// <summary>A forward-only cursor over the candidates of one source.</summary>
+    public Cursor Open(IByteSource source) => new(this, source);
+
+    /// <summary>
+    /// Scans each byte of the source once however the caller moves forward: a layer that ends inside
+    /// the chunk already scanned resumes from the candidates found there instead of reading the chunk
+    /// again (a region of many tiny layers would otherwise cost a chunk read per layer), and one that
+    /// ends beyond it resumes the scan where it ends.
+    /// </summary>
+    internal sealed class Cursor : IDisposable
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + _maxReach);
-        try
+        private readonly SignatureScanner _scanner;
+        private readonly IByteSource _source;
+        private readonly List<(long Start, IFormatReader Reader)> _found = [];
+        private byte[]? _buffer;
+        private int _next;
+        private long _scannedTo;
+
+        public Cursor(SignatureScanner scanner, IByteSource source)
         {
-            var found = new List<(long, IFormatReader)>();
-            for (long chunk = from; chunk < source.Length; chunk += ChunkSize)
+            _scanner = scanner;
+            _source = source;
+        }
+
+        /// <summary>The next candidate whose header starts at or after <paramref name="from"/>.</summary>
+        public bool TryNext(long from, CancellationToken ct, out (long Start, IFormatReader Reader) candidate)
+        {
+            while (true)
             {
+                while (_next < _found.Count)
+                {
+                    candidate = _found[_next++];
+                    if (candidate.Start >= from)
+                    {
+                        return true;
+                    }
+                }
+
+                long chunk = Math.Max(_scannedTo, from);
+                if (chunk >= _source.Length)
+                {
+                    candidate = default;
+                    return false;
+                }
+
                 ct.ThrowIfCancellationRequested();
-                int n = source.ReadFully(chunk, buffer.AsSpan(0, (int)Math.Min(ChunkSize + _maxReach, source.Length - chunk)));
-                int limit = Math.Min(n, ChunkSize);
-                found.Clear();
-                int i = 0;
-                while (i < limit)
-                {
-                    int hit = buffer.AsSpan(i, limit - i).IndexOfAny(_firstBytes);
-                    if (hit < 0)
-                    {
-                        break;
-                    }
-
-                    i += hit;
-                    foreach (var (sig, reader) in _byFirstByte[buffer[i]])
-                    {
-                        long start = chunk + i - sig.Offset;
-                        if (start >= from && i + sig.Magic.Length <= n && buffer.AsSpan(i, sig.Magic.Length).SequenceEqual(sig.Magic))
-                        {
-                            found.Add((start, reader));
-                        }
-                    }
-
-                    i++;
-                }
-
-                found.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-                foreach (var f in found)
-                {
-                    yield return f;
-                }
+                ScanChunk(chunk);
             }
         }
-        finally
+
+        private void ScanChunk(long chunk)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            int reach = _scanner._maxReach;
+            int want = (int)Math.Min(ChunkSize + reach, _source.Length - chunk);
+            if (_buffer is null || _buffer.Length < want)
+            {
+                if (_buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                }
+
+                _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(want, Math.Min(ChunkSize + reach, 4096)));
+            }
+
+            byte[] buffer = _buffer;
+            int n = _source.ReadFully(chunk, buffer.AsSpan(0, want));
+            int limit = Math.Min(n, ChunkSize);
+            _found.Clear();
+            _next = 0;
+            _scannedTo = limit > 0 ? chunk + limit : _source.Length;
+            int i = 0;
+            while (i < limit)
+            {
+                int hit = buffer.AsSpan(i, limit - i).IndexOfAny(_scanner._firstBytes);
+                if (hit < 0)
+                {
+                    break;
+                }
+
+                i += hit;
+                foreach (var (sig, reader) in _scanner._byFirstByte[buffer[i]])
+                {
+                    long start = chunk + i - sig.Offset;
+                    if (start >= 0 && i + sig.Magic.Length <= n && buffer.AsSpan(i, sig.Magic.Length).SequenceEqual(sig.Magic))
+                    {
+                        _found.Add((start, reader));
+                    }
+                }
+
+                i++;
+            }
+
+            // Stable: candidates at one offset keep the registry's order.
+            var sorted = _found.Select((f, index) => (f, index)).OrderBy(x => x.f.Start).ThenBy(x => x.index).Select(x => x.f).ToList();
+            _found.Clear();
+            _found.AddRange(sorted);
+        }
+
+        public void Dispose()
+        {
+            if (_buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = null;
+            }
         }
     }
 }
