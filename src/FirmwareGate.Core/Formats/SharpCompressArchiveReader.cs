@@ -5,8 +5,9 @@ using SharpCompress.Archives;
 namespace FirmwareGate.Core.Formats;
 
 /// <summary>
-/// Archives read with SharpCompress (zip, 7z). Members are decoded lazily, one at a time, into
-/// bounded outputs; the ratio limit uses each member's compressed size.
+/// Archives read with SharpCompress (zip, 7z). Members are decoded lazily into bounded outputs: zip
+/// members one at a time, 7z members all in one pass when the first is needed. The ratio limit uses
+/// each member's compressed size, or the archive's length when a member has none.
 /// </summary>
 public abstract class SharpCompressArchiveReader : IFormatReader
 {
