@@ -41,6 +41,9 @@ public sealed class SevenZipReader : SharpCompressArchiveReader
     }
 
     /// <inheritdoc/>
+    private protected override bool DecodesInOnePass => true;
+
+    /// <inheritdoc/>
     protected override IArchive Open(Stream stream) => SevenZipArchive.OpenArchive(stream, new ReaderOptions { LeaveStreamOpen = false });
 
     /// <summary>

@@ -15,6 +15,7 @@ internal static class AttackCorpus
         ("tar-member-folder-collision", MemberCollisionTar),
         ("tar-long-member-names", LongNamesTar),
         ("tar-zero-files", () => Repeat(8, i => ($"zeros{i}.bin", new byte[1 << 20]))),
+        ("7z-solid-5000-files", SolidSevenZip),
     ];
 
     private static byte[] Repeat(int count, Func<int, (string Name, byte[] Data)> member)
@@ -57,4 +58,7 @@ internal static class AttackCorpus
 
         return new TarWriter().File(new string('n', 251) + ".gz", gz.ToArray()).File(new string('n', 252) + ".gz", gz.ToArray()).ToArray();
     }
+
+    // 5,000 small files in one solid folder (tests/fixtures/make-7z-solid.sh); no 7z writer here.
+    private static byte[] SolidSevenZip() => File.ReadAllBytes(TestPaths.Fixture("solid-5000.7z"));
 }
