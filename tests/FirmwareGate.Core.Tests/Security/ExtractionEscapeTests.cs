@@ -272,4 +272,24 @@ public sealed class ExtractionEscapeTests
         Assert.Contains("/a\\xfe\t", manifest, StringComparison.Ordinal);
         Assert.Contains("/a\\xff\t", manifest, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Fit_images_with_the_same_name_or_a_slash_in_it_extract_to_distinct_sibling_folders()
+    {
+        using var box = new Sandbox();
+        var (fit, images) = FdtBuilder.Fit("twins");
+        byte[] first = new TarWriter().File("etc/version", "first\n"u8.ToArray()).ToArray();
+        byte[] second = new TarWriter().File("etc/version", "second\n"u8.ToArray()).ToArray();
+        images.EmbeddedImage("rootfs", first, "filesystem");
+        images.EmbeddedImage("rootfs", second, "filesystem");
+        images.EmbeddedImage("rootfs-filesystem/root/etc", LayerBombTests.Gzip(new byte[3000]), "kernel", "gzip");
+        using var result = Scan.Run(box.Write("twins.itb", fit.Build()), output: box.Output);
+
+        Assert.Equal(0, result.ExitCode(allowIncomplete: false));
+        string top = Path.Combine(box.Output, "0x0-fit");
+        Assert.Equal(["rootfs-filesystem", "rootfs-filesystem%2Froot%2Fetc-kernel", "rootfs~2-filesystem"], Directory.GetDirectories(top).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal));
+        Assert.Equal("first\n", File.ReadAllText(Path.Combine(top, "rootfs-filesystem", "0x0-tar", "root", "etc", "version")));
+        Assert.Equal("second\n", File.ReadAllText(Path.Combine(top, "rootfs~2-filesystem", "0x0-tar", "root", "etc", "version")));
+        box.Before.AssertUnchanged(box.Host);
+    }
 }
