@@ -103,6 +103,34 @@ public sealed class SquashFsAttackTests
     }
 
     [Fact]
+    public void Aliased_inode_references_do_not_multiply_the_walk()
+    {
+        // An offset past the end of its metadata block names the same bytes as an earlier block would:
+        // each level names its child directory under eight spellings (8^8 paths if each were walked).
+        const int levels = 8, aliases = 8;
+        var b = new B();
+        for (int i = 0; i < aliases - 1; i++)
+        {
+            b.AddRawInode(new byte[8192]);
+        }
+
+        ulong child = b.AddFile(b.AddData("leaf"u8), 4, [4 | B.StoredBit]);
+        ushort type = B.TypeFile;
+        for (int level = 0; level < levels; level++)
+        {
+            ulong c = child;
+            ushort t = type;
+            child = b.AddDirectory(b.AddListing(Enumerable.Range(0, aliases).Select(j => ($"a{j}", j == 0 ? c : B.StoredAlias(c, j), t))));
+            type = B.TypeDir;
+        }
+
+        var read = Measure(b.Build(child));
+        Assert.Equal(levels, Paths(read.Result).Count);
+        Assert.Contains(read.Result.Warnings, w => w.Contains("/a1: inode reference", StringComparison.Ordinal) && w.EndsWith("outside the inode table; entry skipped", StringComparison.Ordinal));
+        AssertBounded(read);
+    }
+
+    [Fact]
     public void Directory_loop_is_reported_and_not_followed()
     {
         var b = new B();

@@ -30,7 +30,12 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
     /// <summary>End of the filesystem: no metadata block lies beyond it.</summary>
     public long Limit => limit;
 
-    /// <summary>Reads <paramref name="output"/>.Length bytes starting at block <paramref name="block"/>, offset <paramref name="offset"/>.</summary>
+    /// <summary>
+    /// Reads <paramref name="output"/>.Length bytes starting at block <paramref name="block"/>, offset
+    /// <paramref name="offset"/>; a read that ends a block moves the position to the next one.
+    /// As in the kernel (squashfs_read_metadata), an offset must lie inside its block: a position then
+    /// has one spelling, so a listing or inode cannot be reached under many names.
+    /// </summary>
     public void Read(ref long block, ref int offset, Span<byte> output)
     {
         lock (_lock)
@@ -41,16 +46,14 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
                 var b = Block(block);
                 if (offset >= b.Length)
                 {
-                    offset -= b.Length;
-                    block = b.Next;
-                    continue;
+                    throw new CorruptDataException("squashfs", block, $"offset {offset} beyond the {b.Length}-byte metadata block");
                 }
 
                 int n = Math.Min(b.Length - offset, output.Length - done);
                 b.Data.AsSpan(offset, n).CopyTo(output[done..]);
                 done += n;
                 offset += n;
-                if (offset == b.Length && done < output.Length)
+                if (offset == b.Length)
                 {
                     block = b.Next;
                     offset = 0;
@@ -70,15 +73,13 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
                 var b = Block(block);
                 if (offset >= b.Length)
                 {
-                    offset -= b.Length;
-                    block = b.Next;
-                    continue;
+                    throw new CorruptDataException("squashfs", block, $"offset {offset} beyond the {b.Length}-byte metadata block");
                 }
 
                 int n = (int)Math.Min(b.Length - offset, left);
                 offset += n;
                 left -= n;
-                if (offset == b.Length && left > 0)
+                if (offset == b.Length)
                 {
                     block = b.Next;
                     offset = 0;
