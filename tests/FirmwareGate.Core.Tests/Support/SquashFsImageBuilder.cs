@@ -54,9 +54,6 @@ internal sealed class SquashFsImageBuilder
     /// <summary>Compress metadata blocks with zlib (a few bytes of zeros decode to 8 KiB).</summary>
     public bool CompressMetadata { get; init; }
 
-    /// <summary>When set, an xattr id table header claiming this many ids (and holding none) is written.</summary>
-    public long XattrIdCount { get; set; } = -1;
-
     /// <summary>
     /// Another spelling of the inode at stream position <paramref name="position"/> in a stored inode
     /// table: <paramref name="back"/> blocks earlier, with the offset running past that block's end.
@@ -263,17 +260,6 @@ internal sealed class SquashFsImageBuilder
         }
 
         long idTable = WriteTable(image, ids);
-        long xattrTable = -1;
-        if (XattrIdCount >= 0)
-        {
-            // An xattr id table header whose count is whatever the test says, with no entries behind it.
-            xattrTable = image.Position;
-            Span<byte> h = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt64LittleEndian(h, (ulong)inodeTable);
-            BinaryPrimitives.WriteUInt32LittleEndian(h[8..], (uint)XattrIdCount);
-            image.Write(h);
-        }
-
         long bytesUsed = image.Position;
         image.Write(new byte[(4096 - (bytesUsed % 4096)) % 4096]);
         var bytes = image.ToArray();
@@ -292,7 +278,7 @@ internal sealed class SquashFsImageBuilder
         BinaryPrimitives.WriteUInt64LittleEndian(sb[32..], rootInode);
         BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.BytesUsed..], (ulong)bytesUsed);
         BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.IdTable..], (ulong)idTable);
-        BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.XattrIdTable..], (ulong)xattrTable);
+        BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.XattrIdTable..], ulong.MaxValue); // no xattrs
         BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.InodeTable..], (ulong)inodeTable);
         BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.DirectoryTable..], (ulong)dirTable);
         BinaryPrimitives.WriteUInt64LittleEndian(sb[Field.FragmentTable..], (ulong)fragmentTable);
