@@ -24,6 +24,7 @@ public sealed class FuzzTests
         { "squashfs", "squashfs-zstd.sqfs" },
         { "squashfs", "squashfs-lz4.sqfs" },
         { "squashfs", "squashfs-xz.sqfs" },
+        { "squashfs", "squashfs-sparse-1g.sqfs" },
         { "cpio", "tree-newc.cpio" },
         { "cpio", "tree-odc.cpio" },
         { "tar", "tree-pax.tar" },

@@ -1,4 +1,5 @@
-using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Formats.SquashFs;
@@ -6,34 +7,42 @@ namespace FirmwareGate.Core.Formats.SquashFs;
 /// <summary>
 /// The content of one SquashFS regular file: full data blocks (compressed, stored or sparse)
 /// followed by an optional tail in a fragment block. Decodes block by block on demand.
+/// The block list (4 bytes a block, in the inode table) is read as the content is, a window of
+/// <see cref="WindowEntries"/> sizes at a time: a sparse file of terabytes has a list of gigabytes.
 /// </summary>
 internal sealed class SquashFsFileSource : IByteSource
 {
     private const uint StoredBit = 1 << 24;
+    private const int WindowEntries = 2048;
     private readonly SquashFsFilesystem _fs;
-    private readonly long[] _blockStarts;
-    private readonly uint[] _blockSizes;
+    private readonly long _dataStart;
+    private readonly long _blockCount;
+    private readonly long _listBlock;
+    private readonly int _listOffset;
     private readonly uint _fragment;
     private readonly uint _fragmentOffset;
 
+    // Where windows after the first start (entry (k + 1) * WindowEntries), for random access in long lists.
+    private List<Cursor>? _checkpoints;
+
     // The last block decoded on this thread, for reads that do not cover whole blocks.
     [ThreadStatic]
-    private static (SquashFsFileSource? Owner, int Index, byte[]? Buffer, int Length) ThreadBlock;
+    private static (SquashFsFileSource? Owner, long Index, byte[]? Buffer, int Length) ThreadBlock;
 
-    public SquashFsFileSource(SquashFsFilesystem fs, long dataStart, uint[] blockSizes, long length, uint fragment, uint fragmentOffset)
+    // The block list window last used on this thread.
+    [ThreadStatic]
+    private static BlockWindow? ThreadWindow;
+
+    public SquashFsFileSource(SquashFsFilesystem fs, long dataStart, long blockCount, long listBlock, int listOffset, long length, uint fragment, uint fragmentOffset)
     {
         _fs = fs;
-        _blockSizes = blockSizes;
+        _dataStart = dataStart;
+        _blockCount = blockCount;
+        _listBlock = listBlock;
+        _listOffset = listOffset;
         Length = length;
         _fragment = fragment;
         _fragmentOffset = fragmentOffset;
-        _blockStarts = new long[blockSizes.Length];
-        long pos = dataStart;
-        for (int i = 0; i < blockSizes.Length; i++)
-        {
-            _blockStarts[i] = pos;
-            pos += blockSizes[i] & (StoredBit - 1);
-        }
     }
 
     public long Length { get; }
@@ -54,11 +63,11 @@ internal sealed class SquashFsFileSource : IByteSource
         int total = 0;
         while (total < buffer.Length && offset < Length)
         {
-            int index = (int)(offset / bs);
+            long index = offset / bs;
             int within = (int)(offset % bs);
-            int expected = (int)Math.Min(bs, Length - ((long)index * bs));
+            int expected = (int)Math.Min(bs, Length - (index * bs));
             var destination = buffer[total..];
-            if (within == 0 && destination.Length >= expected && index < _blockSizes.Length)
+            if (within == 0 && destination.Length >= expected && index < _blockCount)
             {
                 // Whole block wanted: decode straight into the caller's buffer.
                 DecodeBlock(index, destination[..expected], expected);
@@ -77,9 +86,9 @@ internal sealed class SquashFsFileSource : IByteSource
         return total;
     }
 
-    private ReadOnlySpan<byte> CachedBlock(int index, int expected)
+    private ReadOnlySpan<byte> CachedBlock(long index, int expected)
     {
-        if (index >= _blockSizes.Length)
+        if (index >= _blockCount)
         {
             // The tail lives in a fragment block shared with other small files.
             var frag = _fs.Fragment(_fragment);
@@ -98,25 +107,139 @@ internal sealed class SquashFsFileSource : IByteSource
         }
 
         byte[] buffer = cache.Buffer is { } b && b.Length >= _fs.BlockSize ? b : new byte[_fs.BlockSize];
+        ThreadBlock = default;
         DecodeBlock(index, buffer.AsSpan(0, expected), expected);
         ThreadBlock = (this, index, buffer, expected);
         return buffer.AsSpan(0, expected);
     }
 
-    private void DecodeBlock(int index, Span<byte> destination, int expected)
+    private void DecodeBlock(long index, Span<byte> destination, int expected)
     {
-        uint size = _blockSizes[index];
+        var window = ThreadWindow;
+        if (window is null || !ReferenceEquals(window.Owner, this) || index < window.First || index >= window.First + window.Count)
+        {
+            window = LoadWindow(index);
+        }
+
+        int i = (int)(index - window.First);
+        uint size = window.Sizes[i];
         if ((size & (StoredBit - 1)) == 0)
         {
-            // Sparse block: a hole of zeros.
+            // Sparse block: a hole of zeros, nothing to read or decode.
             destination.Clear();
             return;
         }
 
-        int n = _fs.ReadDataBlock(_blockStarts[index], size, destination);
+        long start = window.Starts[i];
+        int n = _fs.ReadDataBlock(start, size, destination);
         if (n != expected)
         {
-            throw new CorruptDataException("squashfs", _blockStarts[index], $"data block decodes to {n} bytes, {expected} expected");
+            throw new CorruptDataException("squashfs", start, $"data block decodes to {n} bytes, {expected} expected");
         }
+    }
+
+    /// <summary>Reads the sizes of the window holding block <paramref name="index"/> and where each block starts.</summary>
+    private BlockWindow LoadWindow(long index)
+    {
+        var w = ThreadWindow ??= new BlockWindow();
+        long first = index - (index % WindowEntries);
+
+        // Carry on from this thread's window when reading forward, else from the nearest checkpoint.
+        Cursor at;
+        if (ReferenceEquals(w.Owner, this) && w.First + w.Count <= first)
+        {
+            at = w.After;
+        }
+        else
+        {
+            at = new Cursor(0, _listBlock, _listOffset, _dataStart);
+            if (Volatile.Read(ref _checkpoints) is { } known)
+            {
+                lock (known)
+                {
+                    int k = (int)Math.Min(first / WindowEntries, known.Count);
+                    if (k > 0)
+                    {
+                        at = known[k - 1];
+                    }
+                }
+            }
+        }
+
+        w.Owner = null;
+        var meta = _fs.Metadata;
+        var sizes = w.Sizes.AsSpan();
+        var raw = MemoryMarshal.AsBytes(sizes);
+        while (true)
+        {
+            int count = (int)Math.Min(WindowEntries, _blockCount - at.Entry);
+            long block = at.Block;
+            int offset = at.Offset;
+            meta.Read(ref block, ref offset, raw[..(count * 4)]);
+            if (!BitConverter.IsLittleEndian)
+            {
+                BinaryPrimitives.ReverseEndianness(sizes[..count], sizes[..count]);
+            }
+
+            long start = at.Start;
+            for (int i = 0; i < count; i++)
+            {
+                w.Starts[i] = start;
+                start += sizes[i] & (StoredBit - 1);
+            }
+
+            var next = new Cursor(at.Entry + count, block, offset, start);
+            if (next.Entry < _blockCount)
+            {
+                RememberCheckpoint(next);
+            }
+
+            if (at.Entry == first)
+            {
+                w.First = first;
+                w.Count = count;
+                w.After = next;
+                w.Owner = this;
+                return w;
+            }
+
+            at = next;
+        }
+    }
+
+    private void RememberCheckpoint(Cursor cursor)
+    {
+        var known = Volatile.Read(ref _checkpoints);
+        if (known is null)
+        {
+            var fresh = new List<Cursor>();
+            known = Interlocked.CompareExchange(ref _checkpoints, fresh, null) ?? fresh;
+        }
+
+        lock (known)
+        {
+            if (cursor.Entry == (known.Count + 1L) * WindowEntries)
+            {
+                known.Add(cursor);
+            }
+        }
+    }
+
+    /// <summary>A position in the block list: entry number, metadata position and the data offset of that block.</summary>
+    private readonly record struct Cursor(long Entry, long Block, int Offset, long Start);
+
+    private sealed class BlockWindow
+    {
+        public SquashFsFileSource? Owner { get; set; }
+
+        public long First { get; set; }
+
+        public int Count { get; set; }
+
+        public Cursor After { get; set; }
+
+        public uint[] Sizes { get; } = new uint[WindowEntries];
+
+        public long[] Starts { get; } = new long[WindowEntries];
     }
 }

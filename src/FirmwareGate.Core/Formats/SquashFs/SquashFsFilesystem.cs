@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
+using System.Runtime.InteropServices;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -15,14 +15,25 @@ internal sealed class SquashFsFilesystem
     private const string Fmt = "squashfs";
     private const uint StoredBit = 1 << 24;
     private const uint NoFragment = 0xFFFFFFFF;
-    private const int MaxSymlink = 65536;
+
+    // The kernel refuses symlinks longer than a page (squashfs_read_inode: i_size > PAGE_SIZE).
+    private const int MaxSymlink = 4096;
+
+    // Per kind of problem (corrupt entry, shared listing, long path), the first few are shown, then a count.
+    private const int MaxWarningsPerKind = 20;
+
+    // Memory the listing itself may hold (path and link strings), per entry on top of its strings.
+    private const int EntryOverheadBytes = 128;
     private readonly IByteSource _source;
     private readonly SquashFsSuperblock _sb;
     private readonly SquashFsCodec _codec;
     private readonly SquashFsMetadata _meta;
     private readonly ReadContext _context;
+    private readonly long _limit;
     private readonly uint[] _ids;
-    private readonly byte[] _fragmentTable;
+    private readonly long[] _fragmentIndex = [];
+    private readonly uint _fragmentCount;
+    private readonly Dictionary<string, int> _warningCounts = new(StringComparer.Ordinal);
 
     [ThreadStatic]
     private static FragmentCache? ThreadFragments;
@@ -34,26 +45,33 @@ internal sealed class SquashFsFilesystem
         _sb = sb;
         _codec = codec;
         _context = context;
-        _meta = new SquashFsMetadata(source, codec, (long)Math.Min(sb.BytesUsed, (ulong)source.Length));
-        var idBytes = _meta.ReadTable((long)sb.IdTable, sb.IdCount, 4);
+        _limit = (long)Math.Min(sb.BytesUsed, (ulong)source.Length);
+        _meta = new SquashFsMetadata(source, codec, _limit);
+        if ((long)sb.DirectoryTable >= _limit)
+        {
+            throw new TruncatedInputException(Fmt, (long)sb.DirectoryTable, "directory table outside the filesystem");
+        }
+
+        // At most 65536 ids of 4 bytes: read them all, once the index is known to fit.
+        var idIndex = _meta.ReadTableIndex((long)sb.IdTable, (long)sb.IdTable, sb.IdCount, 4, "id table");
         _ids = new uint[sb.IdCount];
+        Span<byte> id = stackalloc byte[4];
         for (int i = 0; i < _ids.Length; i++)
         {
-            _ids[i] = BinaryPrimitives.ReadUInt32LittleEndian(idBytes.AsSpan(i * 4));
+            _meta.ReadTableEntry(idIndex, i, id);
+            _ids[i] = BinaryPrimitives.ReadUInt32LittleEndian(id);
         }
 
+        // Fragment entries are read as fragments are first needed: only the index is held.
         if (sb.FragmentCount > 0 && sb.FragmentTable != SquashFsSuperblock.NotPresent)
         {
-            if (sb.FragmentCount > sb.BytesUsed / 16)
+            if (sb.FragmentTable >= (ulong)_limit)
             {
-                throw new CorruptDataException(Fmt, 16, $"{sb.FragmentCount} fragments in {sb.BytesUsed} bytes");
+                throw new CorruptDataException(Fmt, 80, $"fragment table at {sb.FragmentTable} outside the filesystem");
             }
 
-            _fragmentTable = _meta.ReadTable((long)sb.FragmentTable, (int)sb.FragmentCount, 16);
-        }
-        else
-        {
-            _fragmentTable = [];
+            _fragmentIndex = _meta.ReadTableIndex((long)sb.FragmentTable, (long)sb.FragmentTable, sb.FragmentCount, 16, "fragment table");
+            _fragmentCount = sb.FragmentCount;
         }
 
         if ((sb.Flags & SquashFsSuperblock.FlagNoXattrs) == 0 && sb.XattrIdTable != SquashFsSuperblock.NotPresent)
@@ -73,58 +91,120 @@ internal sealed class SquashFsFilesystem
 
     public List<string> Warnings { get; } = [];
 
-    /// <summary>Lists every entry below the root.</summary>
+    /// <summary>The metadata blocks (inode table, block lists), shared with file contents.</summary>
+    internal SquashFsMetadata Metadata => _meta;
+
+    /// <summary>
+    /// Lists every entry below the root. Each directory listing is walked once: a listing reached a
+    /// second time (a loop, or a directory named by many parents) is reported and not walked again,
+    /// so a small image cannot multiply into a huge tree. Entries count against the scan's file limit,
+    /// paths against the path limit, and the strings the listing holds against the memory budget.
+    /// A corrupt entry is reported and skipped; a corrupt root fails the layer.
+    /// </summary>
     public FileSystemTree ReadTree()
     {
         var entries = new List<FsEntry>();
         var rejected = new List<string>();
         var byInodeNumber = new Dictionary<uint, List<int>>();
-        var visitedDirs = new HashSet<ulong>();
-        var stack = new Stack<(ulong Ref, string Path)>();
-        stack.Push((_sb.RootInode, "/"));
-        while (stack.Count > 0)
+        var listings = new Dictionary<(long Block, int Offset), string>();
+        var stack = new Stack<(Inode Dir, string Path, int PathBytes)>();
+        var root = ReadInode(_sb.RootInode, "/");
+        if (root.Type != EntryType.Dir)
         {
-            var (dirRef, dirPath) = stack.Pop();
-            if (!visitedDirs.Add(dirRef))
-            {
-                Warnings.Add($"squashfs: directory {dirPath} is listed twice (a loop); skipped");
-                continue;
-            }
+            throw new CorruptDataException(Fmt, (long)(_sb.RootInode >> 16), "the root inode is not a directory");
+        }
 
-            var dir = ReadInode(dirRef, dirPath);
-            if (dir.Type != EntryType.Dir)
-            {
-                continue;
-            }
+        if (root.HasListing)
+        {
+            listings.Add((root.DirBlock, root.DirOffset), "/");
+            stack.Push((root, "/", 0));
+        }
 
-            foreach (var (name, childRef) in ReadDirectory(dir))
+        int maxPath = _context.Limits.MaxPathBytes;
+        long memoryBudget = _context.Limits.MemoryBudgetBytes;
+        long held = 0;
+        try
+        {
+            while (stack.Count > 0)
             {
-                _context.CancellationToken.ThrowIfCancellationRequested();
-                if (name.Length == 0 || name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+                var (dir, dirPath, dirBytes) = stack.Pop();
+                try
                 {
-                    rejected.Add(dirPath.TrimEnd('/') + "/" + name);
-                    continue;
-                }
-
-                string path = dirPath == "/" ? "/" + name : dirPath + "/" + name;
-                _context.Budget.AddFile(Fmt, 0);
-                var child = ReadInode(childRef, path);
-                if (child.Type == EntryType.Dir)
-                {
-                    stack.Push((childRef, path));
-                }
-                else
-                {
-                    if (!byInodeNumber.TryGetValue(child.InodeNumber, out var list))
+                    foreach (var (name, nameBytes, childRef) in ReadDirectory(dir))
                     {
-                        byInodeNumber[child.InodeNumber] = list = [];
+                        _context.CancellationToken.ThrowIfCancellationRequested();
+                        _context.Budget.AddFile(Fmt, dir.DirBlock);
+                        string path = dirPath == "/" ? "/" + name : dirPath + "/" + name;
+                        held += EntryOverheadBytes + (2L * path.Length);
+                        if (name is "." or ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
+                        {
+                            rejected.Add(path);
+                            continue;
+                        }
+
+                        int pathBytes = dirBytes + 1 + nameBytes;
+                        if (pathBytes > maxPath)
+                        {
+                            _context.Budget.Hit(new LimitExceededException(Fmt, dir.DirBlock, "pathBytes", "path too long"));
+                            Warn("path", $"squashfs: {Shorten(path)} is longer than {maxPath} bytes; skipped with everything below it");
+                            continue;
+                        }
+
+                        Inode child;
+                        try
+                        {
+                            child = ReadInode(childRef, path);
+                        }
+                        catch (FirmwareFormatException e) when (e is not LimitExceededException)
+                        {
+                            Warn("entry", $"squashfs: {Shorten(path)}: {e.Detail}; entry skipped");
+                            continue;
+                        }
+
+                        held += 2L * (child.Entry.LinkTarget?.Length ?? 0);
+                        if (held > memoryBudget)
+                        {
+                            throw _context.Budget.Hit(new LimitExceededException(Fmt, dir.DirBlock, "memory",
+                                $"the listing holds more than {memoryBudget} bytes of names"));
+                        }
+
+                        if (child.Type == EntryType.Dir)
+                        {
+                            if (!child.HasListing)
+                            {
+                                // Empty: nothing to walk (and empty directories may share a position).
+                            }
+                            else if (listings.TryAdd((child.DirBlock, child.DirOffset), path))
+                            {
+                                stack.Push((child, path, pathBytes));
+                            }
+                            else
+                            {
+                                Warn("shared", $"squashfs: directory {Shorten(path)} has the same listing as {Shorten(listings[(child.DirBlock, child.DirOffset)])} (a directory loop or a directory linked twice); not walked again");
+                            }
+                        }
+                        else
+                        {
+                            if (!byInodeNumber.TryGetValue(child.InodeNumber, out var list))
+                            {
+                                byInodeNumber[child.InodeNumber] = list = [];
+                            }
+
+                            list.Add(entries.Count);
+                        }
+
+                        entries.Add(child.Entry);
                     }
-
-                    list.Add(entries.Count);
                 }
-
-                entries.Add(child.Entry);
+                catch (FirmwareFormatException e) when (e is not LimitExceededException)
+                {
+                    Warn("listing", $"squashfs: directory {Shorten(dirPath)}: {e.Detail}; rest of its listing skipped");
+                }
             }
+        }
+        catch (LimitExceededException e)
+        {
+            Warnings.Add($"{e.Message}; listing stopped after {entries.Count} entries");
         }
 
         foreach (var group in byInodeNumber.Values.Where(g => g.Count > 1))
@@ -136,15 +216,49 @@ internal sealed class SquashFsFilesystem
             }
         }
 
+        foreach (var (kind, count) in _warningCounts.Where(k => k.Value > MaxWarningsPerKind).OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            Warnings.Add($"squashfs: {count - MaxWarningsPerKind} more warnings of the same kind ({kind}) not shown");
+        }
+
         return new FileSystemTree(entries, rejected);
     }
 
-    private readonly record struct Inode(EntryType Type, uint InodeNumber, FsEntry Entry, long DirBlock, int DirOffset, long DirSize);
+    private void Warn(string kind, string message)
+    {
+        ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_warningCounts, kind, out _);
+        if (count++ < MaxWarningsPerKind)
+        {
+            Warnings.Add(message);
+        }
+    }
+
+    private static string Shorten(string path)
+    {
+        string shown = EntryName.Display(path);
+        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
+    }
+
+    private readonly record struct Inode(EntryType Type, uint InodeNumber, FsEntry Entry, long DirBlock, int DirOffset, long DirSize)
+    {
+        // A listing's size counts 3 bytes that are not stored (the "." and ".." of old versions).
+        public bool HasListing => DirSize > 3;
+    }
+
+    /// <summary>Decoded bytes that metadata blocks from <paramref name="position"/> up to <paramref name="end"/> can hold at most.</summary>
+    private static long MaxDecoded(long position, long end) =>
+        end <= position ? 0 : (end - position) / SquashFsMetadata.MinStoredBlock * SquashFsMetadata.BlockSize;
 
     private Inode ReadInode(ulong reference, string path)
     {
-        long block = (long)_sb.InodeTable + (long)(reference >> 16);
+        long tableBlock = (long)(reference >> 16);
+        long block = (long)_sb.InodeTable + tableBlock;
         int offset = (int)(reference & 0xFFFF);
+        if (block >= (long)_sb.DirectoryTable || offset >= SquashFsMetadata.BlockSize)
+        {
+            throw new CorruptDataException(Fmt, tableBlock, $"inode reference {reference:x} outside the inode table");
+        }
+
         Span<byte> h = stackalloc byte[16];
         _meta.Read(ref block, ref offset, h);
         int type = BinaryPrimitives.ReadUInt16LittleEndian(h);
@@ -157,18 +271,35 @@ internal sealed class SquashFsFilesystem
         switch (type)
         {
             case 1:
-                {
-                    _meta.Read(ref block, ref offset, b[..16]);
-                    var e = new FsEntry { Path = path, Type = EntryType.Dir, Mode = mode, Uid = uid, Gid = gid, MTime = mtime };
-                    return new Inode(EntryType.Dir, number, e, BinaryPrimitives.ReadUInt32LittleEndian(b), BinaryPrimitives.ReadUInt16LittleEndian(b[10..]), BinaryPrimitives.ReadUInt16LittleEndian(b[8..]));
-                }
-
             case 8:
                 {
-                    _meta.Read(ref block, ref offset, b[..24]);
-                    uint xattr = BinaryPrimitives.ReadUInt32LittleEndian(b[20..]);
+                    long dirBlock, dirSize;
+                    int dirOffset;
+                    uint xattr = NoFragment;
+                    if (type == 1)
+                    {
+                        _meta.Read(ref block, ref offset, b[..16]);
+                        dirBlock = BinaryPrimitives.ReadUInt32LittleEndian(b);
+                        dirSize = BinaryPrimitives.ReadUInt16LittleEndian(b[8..]);
+                        dirOffset = BinaryPrimitives.ReadUInt16LittleEndian(b[10..]);
+                    }
+                    else
+                    {
+                        _meta.Read(ref block, ref offset, b[..24]);
+                        dirSize = BinaryPrimitives.ReadUInt32LittleEndian(b[4..]);
+                        dirBlock = BinaryPrimitives.ReadUInt32LittleEndian(b[8..]);
+                        dirOffset = BinaryPrimitives.ReadUInt16LittleEndian(b[18..]);
+                        xattr = BinaryPrimitives.ReadUInt32LittleEndian(b[20..]);
+                    }
+
+                    long listing = (long)_sb.DirectoryTable + dirBlock;
+                    if (dirSize > 3 && (listing >= _limit || dirOffset >= SquashFsMetadata.BlockSize || dirSize - 3 > MaxDecoded(listing, _limit) - dirOffset))
+                    {
+                        throw new CorruptDataException(Fmt, tableBlock, $"directory listing of {dirSize} bytes at {dirBlock}:{dirOffset} outside the directory table");
+                    }
+
                     var e = new FsEntry { Path = path, Type = EntryType.Dir, Mode = mode, Uid = uid, Gid = gid, MTime = mtime, XattrNames = XattrNames(xattr) };
-                    return new Inode(EntryType.Dir, number, e, BinaryPrimitives.ReadUInt32LittleEndian(b[8..]), BinaryPrimitives.ReadUInt16LittleEndian(b[18..]), BinaryPrimitives.ReadUInt32LittleEndian(b[4..]));
+                    return new Inode(EntryType.Dir, number, e, dirBlock, dirOffset, dirSize);
                 }
 
             case 2:
@@ -194,26 +325,27 @@ internal sealed class SquashFsFilesystem
                         xattr = BinaryPrimitives.ReadUInt32LittleEndian(b[36..]);
                     }
 
-                    if (size < 0 || size > 1L << 44 || start < 0 || start > (long)_sb.BytesUsed)
+                    if (size < 0 || size > 1L << 44 || start < 0 || start > _limit)
                     {
-                        throw new CorruptDataException(Fmt, (long)(reference >> 16), $"{path}: file size {size} or data start {start} out of range");
+                        throw new CorruptDataException(Fmt, tableBlock, $"file size {size} or data start {start} out of range");
                     }
 
+                    if (frag != NoFragment && (frag >= _fragmentCount || fragOffset + (size % BlockSize) > BlockSize))
+                    {
+                        throw new CorruptDataException(Fmt, tableBlock, $"tail in fragment {frag} at {fragOffset}, outside the {_fragmentCount} fragments");
+                    }
+
+                    // The block list (4 bytes a block) follows the inode in the inode table, which is
+                    // compressed: bound it by what the table's blocks can decode to, not by the image size
+                    // (a sparse 1 GiB file has a 32 KiB list that compresses to almost nothing). It is read
+                    // when the content is.
                     long blocks = frag == NoFragment ? (size + BlockSize - 1) / BlockSize : size / BlockSize;
-                    if (blocks * 4 > (long)_sb.BytesUsed)
+                    if (blocks * 4 > MaxDecoded(block, (long)_sb.DirectoryTable) - offset)
                     {
-                        throw new CorruptDataException(Fmt, (long)(reference >> 16), $"{path}: block list of {blocks} entries");
+                        throw new CorruptDataException(Fmt, tableBlock, $"block list of {blocks} entries is longer than the inode table");
                     }
 
-                    var sizesRaw = new byte[blocks * 4];
-                    _meta.Read(ref block, ref offset, sizesRaw);
-                    var sizes = new uint[blocks];
-                    for (int i = 0; i < sizes.Length; i++)
-                    {
-                        sizes[i] = BinaryPrimitives.ReadUInt32LittleEndian(sizesRaw.AsSpan(i * 4));
-                    }
-
-                    var content = new SquashFsFileSource(this, start, sizes, size, frag, fragOffset);
+                    var content = new SquashFsFileSource(this, start, blocks, block, offset, size, frag, fragOffset);
                     var e = new FsEntry { Path = path, Type = EntryType.File, Mode = mode, Uid = uid, Gid = gid, MTime = mtime, Size = size, Content = content, XattrNames = XattrNames(xattr) };
                     return new Inode(EntryType.File, number, e, 0, 0, 0);
                 }
@@ -222,13 +354,13 @@ internal sealed class SquashFsFilesystem
             case 10:
                 {
                     _meta.Read(ref block, ref offset, b[..8]);
-                    int len = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(b[4..]), int.MaxValue);
+                    uint len = BinaryPrimitives.ReadUInt32LittleEndian(b[4..]);
                     if (len > MaxSymlink)
                     {
-                        throw new CorruptDataException(Fmt, (long)(reference >> 16), $"{path}: symlink target of {len} bytes");
+                        throw new CorruptDataException(Fmt, tableBlock, $"symlink target of {len} bytes");
                     }
 
-                    var target = new byte[len];
+                    Span<byte> target = stackalloc byte[(int)len];
                     _meta.Read(ref block, ref offset, target);
                     uint xattr = NoFragment;
                     if (type == 10)
@@ -237,7 +369,7 @@ internal sealed class SquashFsFilesystem
                         xattr = BinaryPrimitives.ReadUInt32LittleEndian(b);
                     }
 
-                    var e = new FsEntry { Path = path, Type = EntryType.Symlink, Mode = mode, Uid = uid, Gid = gid, MTime = mtime, LinkTarget = Encoding.UTF8.GetString(target), XattrNames = XattrNames(xattr) };
+                    var e = new FsEntry { Path = path, Type = EntryType.Symlink, Mode = mode, Uid = uid, Gid = gid, MTime = mtime, LinkTarget = EntryName.Decode(target), XattrNames = XattrNames(xattr) };
                     return new Inode(EntryType.Symlink, number, e, 0, 0, 0);
                 }
 
@@ -269,22 +401,16 @@ internal sealed class SquashFsFilesystem
                 }
 
             default:
-                throw new CorruptDataException(Fmt, (long)(reference >> 16), $"{path}: unknown inode type {type}");
+                throw new CorruptDataException(Fmt, tableBlock, $"unknown inode type {type}");
         }
     }
 
     private long Id(int index) =>
         index < _ids.Length ? _ids[index] : throw new CorruptDataException(Fmt, (long)_sb.IdTable, $"id index {index} outside the id table of {_ids.Length}");
 
-    private IEnumerable<(string Name, ulong Ref)> ReadDirectory(Inode dir)
+    private IEnumerable<(string Name, int NameBytes, ulong Ref)> ReadDirectory(Inode dir)
     {
-        // A listing's size counts 3 bytes that are not stored (the "." and ".." entries of old versions).
         long remaining = dir.DirSize - 3;
-        if (remaining <= 0)
-        {
-            yield break;
-        }
-
         long block = (long)_sb.DirectoryTable + dir.DirBlock;
         int offset = dir.DirOffset;
         var h = new byte[12];
@@ -317,7 +443,7 @@ internal sealed class SquashFsFilesystem
                 }
 
                 _meta.Read(ref block, ref offset, nameBuf.AsSpan(0, nameSize));
-                yield return (Encoding.UTF8.GetString(nameBuf, 0, nameSize), ((ulong)start << 16) | inodeOffset);
+                yield return (EntryName.Decode(nameBuf.AsSpan(0, nameSize)), nameSize, ((ulong)start << 16) | inodeOffset);
             }
         }
     }
@@ -327,7 +453,7 @@ internal sealed class SquashFsFilesystem
     {
         // Bits 0..23 are the stored size, bit 24 says "not compressed"; anything above is corrupt.
         int length = (int)(size & (StoredBit - 1));
-        if ((size >> 25) != 0 || length > BlockSize * 2 || position < 0 || position + length > (long)Math.Min(_sb.BytesUsed, (ulong)_source.Length))
+        if ((size >> 25) != 0 || length > BlockSize * 2 || position < 0 || position + length > _limit)
         {
             throw new CorruptDataException(Fmt, position, $"data block of {length} bytes outside the filesystem");
         }
@@ -374,19 +500,21 @@ internal sealed class SquashFsFilesystem
             return hit;
         }
 
-        if ((long)index * 16 + 16 > _fragmentTable.Length)
+        if (index >= _fragmentCount)
         {
             throw new CorruptDataException(Fmt, (long)_sb.FragmentTable, $"fragment {index} outside the fragment table");
         }
 
-        long start = (long)BinaryPrimitives.ReadUInt64LittleEndian(_fragmentTable.AsSpan((int)index * 16));
-        uint size = BinaryPrimitives.ReadUInt32LittleEndian(_fragmentTable.AsSpan(((int)index * 16) + 8));
+        Span<byte> entry = stackalloc byte[16];
+        _meta.ReadTableEntry(_fragmentIndex, index, entry);
+        long start = (long)BinaryPrimitives.ReadUInt64LittleEndian(entry);
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(entry[8..]);
         var buffer = cache.Slot(this, index, (int)BlockSize);
         int n = ReadDataBlock(start, size, buffer);
         return cache.Commit(n);
     }
 
-    private IReadOnlyList<string>? XattrNames(uint index) => index == NoFragment || _xattrs is null ? null : _xattrs.Names(index, Warnings);
+    private IReadOnlyList<string>? XattrNames(uint index) => index == NoFragment || _xattrs is null ? null : _xattrs.Names(index);
 
     /// <summary>The last few fragment blocks decoded on one thread, in reused buffers.</summary>
     private sealed class FragmentCache
@@ -432,60 +560,119 @@ internal sealed class SquashFsFilesystem
         }
     }
 
-    /// <summary>xattr id table and key/value pairs (squashfs xattr.h); only names are kept.</summary>
+    /// <summary>
+    /// xattr id table and key/value pairs (squashfs xattr.h); only names are kept, once per xattr id
+    /// (many inodes share one), and at most <see cref="MaxNameBytes"/> of them for the whole image.
+    /// </summary>
     private sealed class XattrTable
     {
+        private const int MaxNamesPerId = 256;
+        private const int MaxNameLength = 255; // XATTR_NAME_MAX
+        private const int MaxValueLength = 65536; // XATTR_SIZE_MAX
+        private const long MaxNameBytes = 16L << 20;
         private readonly SquashFsFilesystem _fs;
         private readonly long _kvStart;
-        private readonly byte[] _ids;
+        private readonly uint _count;
+        private readonly long[] _index;
+        private readonly Dictionary<uint, IReadOnlyList<string>?> _names = [];
+        private long _nameBytes;
 
         public XattrTable(SquashFsFilesystem fs)
         {
             _fs = fs;
-            Span<byte> h = stackalloc byte[16];
-            fs._source.ReadExactly((long)fs._sb.XattrIdTable, h, Fmt);
-            _kvStart = (long)BinaryPrimitives.ReadUInt64LittleEndian(h);
-            uint count = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
-            if (count > fs._sb.BytesUsed / 16)
+            long at = (long)fs._sb.XattrIdTable;
+            if (at < SquashFsSuperblock.Size || at > fs._limit - 16)
             {
-                throw new CorruptDataException(Fmt, (long)fs._sb.XattrIdTable, $"{count} xattr ids");
+                throw new CorruptDataException(Fmt, 56, $"xattr id table at {at} outside the filesystem");
             }
 
-            _ids = fs._meta.ReadTable((long)fs._sb.XattrIdTable + 16, (int)count, 16);
+            Span<byte> h = stackalloc byte[16];
+            fs._source.ReadExactly(at, h, Fmt);
+            _kvStart = (long)BinaryPrimitives.ReadUInt64LittleEndian(h);
+            _count = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
+            if (_kvStart < SquashFsSuperblock.Size || _kvStart >= at)
+            {
+                throw new CorruptDataException(Fmt, at, $"xattr values at {_kvStart} outside the filesystem");
+            }
+
+            // The id entries' blocks sit between the values and this header; the index follows it.
+            _index = fs._meta.ReadTableIndex(at + 16, at, _count, 16, "xattr id table");
         }
 
-        public IReadOnlyList<string>? Names(uint index, List<string> warnings)
+        public IReadOnlyList<string>? Names(uint index)
         {
-            if ((long)index * 16 + 16 > _ids.Length)
+            if (_names.TryGetValue(index, out var known))
             {
-                warnings.Add($"squashfs: xattr id {index} outside the xattr table");
-                return null;
+                return known;
             }
 
-            ulong reference = BinaryPrimitives.ReadUInt64LittleEndian(_ids.AsSpan((int)index * 16));
-            uint count = BinaryPrimitives.ReadUInt32LittleEndian(_ids.AsSpan(((int)index * 16) + 8));
+            IReadOnlyList<string>? names = null;
+            try
+            {
+                names = Decode(index);
+            }
+            catch (FirmwareFormatException e)
+            {
+                _fs.Warn("xattr", $"squashfs: xattr id {index}: {e.Detail}; its names not listed");
+            }
+
+            _names[index] = names;
+            return names;
+        }
+
+        private List<string>? Decode(uint index)
+        {
+            if (index >= _count)
+            {
+                throw new CorruptDataException(Fmt, (long)_fs._sb.XattrIdTable, $"outside the xattr table of {_count}");
+            }
+
+            Span<byte> entry = stackalloc byte[16];
+            _fs._meta.ReadTableEntry(_index, index, entry);
+            ulong reference = BinaryPrimitives.ReadUInt64LittleEndian(entry);
+            uint count = BinaryPrimitives.ReadUInt32LittleEndian(entry[8..]);
             long block = _kvStart + (long)(reference >> 16);
             int offset = (int)(reference & 0xFFFF);
+            if (block >= (long)_fs._sb.XattrIdTable || offset >= SquashFsMetadata.BlockSize)
+            {
+                throw new CorruptDataException(Fmt, block, "pairs outside the xattr table");
+            }
+
             var names = new List<string>();
             Span<byte> h = stackalloc byte[4];
-            for (uint i = 0; i < Math.Min(count, 1024); i++)
+            Span<byte> name = stackalloc byte[MaxNameLength];
+            for (uint i = 0; i < Math.Min(count, MaxNamesPerId); i++)
             {
                 _fs._meta.Read(ref block, ref offset, h);
                 int type = BinaryPrimitives.ReadUInt16LittleEndian(h);
                 int nameSize = BinaryPrimitives.ReadUInt16LittleEndian(h[2..]);
-                var name = new byte[nameSize];
-                _fs._meta.Read(ref block, ref offset, name);
+                if (nameSize > MaxNameLength)
+                {
+                    throw new CorruptDataException(Fmt, block, $"xattr name of {nameSize} bytes");
+                }
+
+                _fs._meta.Read(ref block, ref offset, name[..nameSize]);
                 string prefix = (type & 0xFF) switch { 0 => "user.", 1 => "trusted.", 2 => "security.", _ => "unknown." };
-                names.Add(prefix + Encoding.UTF8.GetString(name));
+                _nameBytes += prefix.Length + nameSize;
+                if (_nameBytes > MaxNameBytes)
+                {
+                    throw new CorruptDataException(Fmt, block, $"more than {MaxNameBytes} bytes of xattr names in the image");
+                }
+
+                names.Add(prefix + EntryName.Display(EntryName.Decode(name[..nameSize])));
                 _fs._meta.Read(ref block, ref offset, h);
-                int valueSize = (int)BinaryPrimitives.ReadUInt32LittleEndian(h);
-                if (valueSize is < 0 or > 1 << 16)
+                uint valueSize = BinaryPrimitives.ReadUInt32LittleEndian(h);
+                if (valueSize > MaxValueLength)
                 {
                     throw new CorruptDataException(Fmt, block, $"xattr value of {valueSize} bytes");
                 }
 
-                var skip = new byte[valueSize];
-                _fs._meta.Read(ref block, ref offset, skip);
+                _fs._meta.Skip(ref block, ref offset, valueSize);
+            }
+
+            if (count > MaxNamesPerId)
+            {
+                _fs.Warn("xattr", $"squashfs: xattr id {index} has {count} names; the first {MaxNamesPerId} listed");
             }
 
             names.Sort(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using FirmwareGate.Core.Sources;
 
@@ -5,14 +6,153 @@ namespace FirmwareGate.Core.Formats.SquashFs;
 
 /// <summary>
 /// Metadata blocks: a 16-bit header (bit 15 = stored uncompressed, low 15 bits = size) then up to
-/// 8 KiB of data once decoded. Decoded blocks are cached by position; reads run across blocks.
+/// 8 KiB of data once decoded. Decoded blocks are cached by position, at most
+/// <see cref="MaxCachedBlocks"/> of them (the oldest go first): a few bytes of compressed metadata
+/// decode to 8 KiB, so an unbounded cache would grow hundreds of times faster than the image.
+/// Reads run across blocks and copy out under a lock, so file reads on several threads may share it.
 /// </summary>
 internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, long limit)
 {
     public const int BlockSize = 8192;
-    private readonly Dictionary<long, (byte[] Data, long Next)> _cache = [];
 
-    public (byte[] Data, long Next) Block(long position)
+    /// <summary>The smallest metadata block on disk: the 2-byte header and one byte.</summary>
+    public const int MinStoredBlock = 3;
+
+    /// <summary>The largest metadata block on disk: the header and 8 KiB stored.</summary>
+    public const int MaxStoredBlock = BlockSize + 2;
+
+    // 32 MiB decoded: the inode and directory tables of real images with a few hundred thousand files.
+    private const int MaxCachedBlocks = 4096;
+    private readonly Dictionary<long, CachedBlock> _cache = [];
+    private readonly Queue<long> _order = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>End of the filesystem: no metadata block lies beyond it.</summary>
+    public long Limit => limit;
+
+    /// <summary>
+    /// Reads <paramref name="output"/>.Length bytes starting at block <paramref name="block"/>, offset
+    /// <paramref name="offset"/>; a read that ends a block moves the position to the next one.
+    /// As in the kernel (squashfs_read_metadata), an offset must lie inside its block: a position then
+    /// has one spelling, so a listing or inode cannot be reached under many names.
+    /// </summary>
+    public void Read(ref long block, ref int offset, Span<byte> output)
+    {
+        lock (_lock)
+        {
+            int done = 0;
+            while (done < output.Length)
+            {
+                var b = Block(block);
+                if (offset >= b.Length)
+                {
+                    throw new CorruptDataException("squashfs", block, $"offset {offset} beyond the {b.Length}-byte metadata block");
+                }
+
+                int n = Math.Min(b.Length - offset, output.Length - done);
+                b.Data.AsSpan(offset, n).CopyTo(output[done..]);
+                done += n;
+                offset += n;
+                if (offset == b.Length)
+                {
+                    block = b.Next;
+                    offset = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>Moves the position on by <paramref name="count"/> bytes without copying them.</summary>
+    public void Skip(ref long block, ref int offset, long count)
+    {
+        lock (_lock)
+        {
+            long left = count;
+            while (left > 0)
+            {
+                var b = Block(block);
+                if (offset >= b.Length)
+                {
+                    throw new CorruptDataException("squashfs", block, $"offset {offset} beyond the {b.Length}-byte metadata block");
+                }
+
+                int n = (int)Math.Min(b.Length - offset, left);
+                offset += n;
+                left -= n;
+                if (offset == b.Length)
+                {
+                    block = b.Next;
+                    offset = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the index of a table of <paramref name="count"/> fixed-size entries: one 8-byte block
+    /// position per 8 KiB of entries. Every block lies after the superblock and before
+    /// <paramref name="blocksEnd"/> (the table's header or index), in order, at least 3 bytes apart,
+    /// so the claimed count is checked against the filesystem before anything is allocated.
+    /// </summary>
+    public long[] ReadTableIndex(long indexPosition, long blocksEnd, long count, int entrySize, string what)
+    {
+        long blocks;
+        try
+        {
+            blocks = checked(((count * entrySize) + BlockSize - 1) / BlockSize);
+        }
+        catch (OverflowException)
+        {
+            throw new CorruptDataException("squashfs", indexPosition, $"{what} of {count} entries");
+        }
+
+        if (count < 0 || indexPosition < SquashFsSuperblock.Size || indexPosition > limit || blocksEnd > indexPosition
+            || blocks > (limit - indexPosition) / 8 || blocks > (blocksEnd - SquashFsSuperblock.Size) / MinStoredBlock)
+        {
+            throw new CorruptDataException("squashfs", indexPosition, $"{what} of {count} entries does not fit in the {limit}-byte filesystem");
+        }
+
+        var index = new long[blocks];
+        if (blocks == 0)
+        {
+            return index;
+        }
+
+        byte[] raw = ArrayPool<byte>.Shared.Rent((int)blocks * 8);
+        try
+        {
+            source.ReadExactly(indexPosition, raw.AsSpan(0, (int)blocks * 8), "squashfs");
+            long previous = SquashFsSuperblock.Size - MinStoredBlock;
+            for (int i = 0; i < index.Length; i++)
+            {
+                ulong position = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 8));
+                if (position < (ulong)previous + MinStoredBlock || position > (ulong)(blocksEnd - MinStoredBlock))
+                {
+                    throw new CorruptDataException("squashfs", indexPosition, $"{what}: block {i} at {position} is out of order or outside the table");
+                }
+
+                index[i] = previous = (long)position;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+        }
+
+        return index;
+    }
+
+    /// <summary>Reads entry <paramref name="entry"/> of a table through its index.</summary>
+    public void ReadTableEntry(long[] index, long entry, Span<byte> output)
+    {
+        long byteOffset = entry * output.Length;
+        long block = index[byteOffset / BlockSize];
+        int offset = (int)(byteOffset % BlockSize);
+        Read(ref block, ref offset, output);
+    }
+
+    // Called under the lock.
+    private CachedBlock Block(long position)
     {
         if (_cache.TryGetValue(position, out var hit))
         {
@@ -33,81 +173,48 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
             throw new CorruptDataException("squashfs", position, $"metadata block of {size} bytes");
         }
 
-        var raw = new byte[size];
-        source.ReadExactly(position + 2, raw, "squashfs");
+        // Reuse the buffer of the block that leaves the cache: nothing outside the lock holds it.
         byte[] data;
-        if (stored)
+        if (_cache.Count >= MaxCachedBlocks)
         {
-            data = raw;
+            long oldest = _order.Dequeue();
+            _cache.Remove(oldest, out var evicted);
+            data = evicted!.Data; // every queued position is in the cache
         }
         else
         {
-            var buffer = new byte[BlockSize];
-            int n;
+            data = new byte[BlockSize];
+        }
+
+        int n;
+        if (stored)
+        {
+            source.ReadExactly(position + 2, data.AsSpan(0, size), "squashfs");
+            n = size;
+        }
+        else
+        {
+            byte[] raw = ArrayPool<byte>.Shared.Rent(size);
             try
             {
-                n = codec.Decode(raw, buffer);
+                source.ReadExactly(position + 2, raw.AsSpan(0, size), "squashfs");
+                n = codec.Decode(raw.AsSpan(0, size), data);
             }
             catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
             {
                 throw new CorruptDataException("squashfs", position, $"metadata block does not decode ({codec.Name}: {e.Message})");
             }
-
-            data = buffer[..n];
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
         }
 
-        var entry = (data, position + 2 + size);
+        var entry = new CachedBlock(data, n, position + 2 + size);
         _cache[position] = entry;
+        _order.Enqueue(position);
         return entry;
     }
 
-    /// <summary>Reads <paramref name="output"/>.Length bytes starting at block <paramref name="block"/>, offset <paramref name="offset"/>.</summary>
-    public void Read(ref long block, ref int offset, Span<byte> output)
-    {
-        int done = 0;
-        while (done < output.Length)
-        {
-            var (data, next) = Block(block);
-            if (offset >= data.Length)
-            {
-                offset -= data.Length;
-                block = next;
-                continue;
-            }
-
-            int n = Math.Min(data.Length - offset, output.Length - done);
-            data.AsSpan(offset, n).CopyTo(output[done..]);
-            done += n;
-            offset += n;
-            if (offset == data.Length && done < output.Length)
-            {
-                block = next;
-                offset = 0;
-            }
-        }
-    }
-
-    /// <summary>Reads a table of fixed-size entries through its index of metadata block positions.</summary>
-    public byte[] ReadTable(long indexPosition, int count, int entrySize)
-    {
-        long bytes = (long)count * entrySize;
-        int blocks = (int)((bytes + BlockSize - 1) / BlockSize);
-        var index = new byte[blocks * 8];
-        if (indexPosition < 0 || indexPosition + index.Length > limit)
-        {
-            throw new CorruptDataException("squashfs", indexPosition, "table index outside the filesystem");
-        }
-
-        source.ReadExactly(indexPosition, index, "squashfs");
-        var table = new byte[bytes];
-        for (int i = 0; i < blocks; i++)
-        {
-            long block = (long)BinaryPrimitives.ReadUInt64LittleEndian(index.AsSpan(i * 8));
-            int offset = 0;
-            int n = (int)Math.Min(BlockSize, bytes - ((long)i * BlockSize));
-            Read(ref block, ref offset, table.AsSpan(i * BlockSize, n));
-        }
-
-        return table;
-    }
+    private sealed record CachedBlock(byte[] Data, int Length, long Next);
 }
