@@ -4,6 +4,6 @@ namespace FirmwareGate.Core.Formats;
 public sealed class LimitExceededException(string format, long offset, string limit, string message)
     : FirmwareFormatException(format, offset, message)
 {
-    /// <summary>Which limit: <c>depth</c>, <c>totalBytes</c>, <c>ratio</c>, <c>files</c>, <c>entryBytes</c>.</summary>
+    /// <summary>Which limit: <c>depth</c>, <c>totalBytes</c>, <c>ratio</c>, <c>files</c>, <c>layers</c>, <c>pathBytes</c>, <c>memory</c>, <c>entryBytes</c>.</summary>
     public string Limit { get; } = limit;
 }

@@ -25,7 +25,7 @@ public sealed class FsEntry
     /// <summary>Content size for files, the target's length in bytes for symlinks (as <c>ls -l</c> shows), 0 otherwise.</summary>
     public long Size
     {
-        get => Type == EntryType.Symlink && LinkTarget is not null ? System.Text.Encoding.UTF8.GetByteCount(LinkTarget) : _size;
+        get => Type == EntryType.Symlink && LinkTarget is not null ? EntryName.ToBytes(LinkTarget).Length : _size;
         init => _size = value;
     }
 

@@ -13,6 +13,7 @@ namespace FirmwareGate.Core.Unpacking;
 public sealed partial class Unpacker
 {
     private const long MinMemberSize = 64;
+    private const int MaxRejectedListed = 50;
 
     /// <summary>
     /// Carved parts of one source may be analysed up to this many times its size in all: nesting
@@ -228,9 +229,15 @@ public sealed partial class Unpacker
         layer.Warnings.AddRange(read.Warnings);
         if (read.FileSystem is { } fs)
         {
-            foreach (var rejected in fs.RejectedPaths)
+            // A listing full of "../" names must not become a report of 500,000 lines: the first few, then a count.
+            foreach (var rejected in fs.RejectedPaths.Take(MaxRejectedListed))
             {
-                layer.Warnings.Add($"{layer.Format} at 0x{offset:x}: entry '{rejected}' escapes the root; not extracted");
+                layer.Warnings.Add($"{layer.Format} at 0x{offset:x}: entry '{EntryName.Display(rejected)}' escapes the root; not extracted");
+            }
+
+            if (fs.RejectedPaths.Count > MaxRejectedListed)
+            {
+                layer.Warnings.Add($"{layer.Format} at 0x{offset:x}: {fs.RejectedPaths.Count - MaxRejectedListed} more entries escape the root; not extracted");
             }
 
             if (fs.AbsoluteNames.Count > 0)
