@@ -15,6 +15,14 @@ internal static class AttackCorpus
         ("tar-member-folder-collision", MemberCollisionTar),
         ("tar-long-member-names", LongNamesTar),
         ("tar-zero-files", () => Repeat(8, i => ($"zeros{i}.bin", new byte[1 << 20]))),
+        ("squashfs-sparse-8gib", SparseSquashFs),
+        ("squashfs-shared-listings", SharedListingsSquashFs),
+        ("squashfs-huge-fragment-count", HugeFragmentCountSquashFs),
+        ("fit-self-covering", () => LayerBombTests.SelfCoveringFit(5)),
+        ("zip-shared-local-header", SharedLocalHeaderZip),
+        ("zip-100-members", () => ZipAttackTests.RealZip([.. Enumerable.Range(0, 100).Select(i => ($"m{i:d3}", MemoryBudgetTests.Member(i, 4 << 20)))])),
+        ("zip-repeated-local-headers", RepeatedLocalHeaders),
+        ("7z-16m-files-in-41-bytes", () => ZipAttackTests.SevenZip([0x01, 0x05, 0xE1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00])),
         ("7z-solid-5000-files", SolidSevenZip),
     ];
 
@@ -61,4 +69,66 @@ internal static class AttackCorpus
 
     // 5,000 small files in one solid folder (tests/fixtures/make-7z-solid.sh); no 7z writer here.
     private static byte[] SolidSevenZip() => File.ReadAllBytes(TestPaths.Fixture("solid-5000.7z"));
+
+    /// <summary>Four 2 GiB sparse files in a few KB (compressed block lists): 8 GiB if holes went uncounted.</summary>
+    private static byte[] SparseSquashFs()
+    {
+        var b = new SquashFsImageBuilder { CompressMetadata = true };
+        var files = Enumerable.Range(0, 4).Select(i => ($"sparse{i}.img", b.AddSparseFile(2L << 30), SquashFsImageBuilder.TypeFile)).ToList();
+        return b.Build(b.AddDirectory(b.AddListing(files)));
+    }
+
+    /// <summary>Eight directory inodes per level sharing the next level's listing, twelve levels: 8^12 paths if each were walked.</summary>
+    private static byte[] SharedListingsSquashFs()
+    {
+        var b = new SquashFsImageBuilder();
+        ulong leaf = b.AddFile(b.AddData("leaf"u8), 4, [4 | SquashFsImageBuilder.StoredBit]);
+        var listing = b.AddListing([("leaf", leaf, SquashFsImageBuilder.TypeFile)]);
+        for (int level = 0; level < 12; level++)
+        {
+            var shared = listing;
+            listing = b.AddListing([.. Enumerable.Range(0, 8).Select(j => ($"d{j}", b.AddDirectory(shared), SquashFsImageBuilder.TypeDir))]);
+        }
+
+        return b.Build(b.AddDirectory(listing));
+    }
+
+    /// <summary>2.2 MB of image whose fragment table claims 2^27 entries (2 GiB).</summary>
+    private static byte[] HugeFragmentCountSquashFs()
+    {
+        byte[] image = SquashFsAttackTests.WithRoomForAnIndex(out long room);
+        SquashFsImageBuilder.Patch64(image, SquashFsImageBuilder.Field.FragmentTable, (ulong)room);
+        SquashFsImageBuilder.Patch32(image, SquashFsImageBuilder.Field.FragmentCount, 1u << 27);
+        return image;
+    }
+
+    /// <summary>One 1 MiB member named by 200 central-directory entries.</summary>
+    private static byte[] SharedLocalHeaderZip()
+    {
+        var data = ZipAttackTests.Deflate(new byte[1 << 20]);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(new byte[1 << 20]);
+        var zip = new ZipAttackTests.ZipBuilder();
+        long local = zip.AddLocal("f000"u8, data, crc: crc, size: 1 << 20, method: 8);
+        for (int i = 0; i < 200; i++)
+        {
+            zip.AddCentral(Encoding.ASCII.GetBytes($"f{i:d3}"), local, data.Length, crc: crc, size: 1 << 20, method: 8);
+        }
+
+        return zip.Finish();
+    }
+
+    /// <summary>8 MB of valid-looking local headers and no end record.</summary>
+    private static byte[] RepeatedLocalHeaders()
+    {
+        var header = new ZipAttackTests.ZipBuilder();
+        header.AddLocal("a"u8, [], 0, 0, method: 0);
+        var one = header.Bytes;
+        var image = new byte[8 << 20];
+        for (int i = 0; i + one.Length <= image.Length; i += one.Length)
+        {
+            one.CopyTo(image, i);
+        }
+
+        return image;
+    }
 }

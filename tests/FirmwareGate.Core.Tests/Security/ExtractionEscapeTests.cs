@@ -292,4 +292,53 @@ public sealed class ExtractionEscapeTests
         Assert.Equal("second\n", File.ReadAllText(Path.Combine(top, "rootfs~2-filesystem", "0x0-tar", "root", "etc", "version")));
         box.Before.AssertUnchanged(box.Host);
     }
+
+    private static long AllocatedBytes(string path)
+    {
+        var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%b %B", path]) { RedirectStandardOutput = true })!;
+        var parts = stat.StandardOutput.ReadToEnd().Split(' ', StringSplitOptions.TrimEntries);
+        stat.WaitForExit();
+        return long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) * long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Valid_squashfs_with_a_1_GiB_sparse_file_extracts_every_file_with_holes()
+    {
+        using var box = new Sandbox();
+        using var result = Scan.Run(TestPaths.Fixture("squashfs-sparse-1g.sqfs"), output: box.Output);
+        Assert.Equal(0, result.ExitCode(allowIncomplete: false));
+
+        string root = Path.Combine(box.Output, "0x0-squashfs", "root");
+        string big = Path.Combine(root, "big.img");
+        Assert.Equal(1L << 30, new FileInfo(big).Length);
+        Assert.True(AllocatedBytes(big) < 1 << 20, $"{AllocatedBytes(big)} bytes allocated for a sparse file");
+        using (var f = File.OpenRead(big))
+        {
+            var buffer = new byte[26];
+            f.Position = (512L << 20) + 12345;
+            f.ReadExactly(buffer);
+            Assert.Equal("FirmwareGate sparse middle", Encoding.ASCII.GetString(buffer));
+        }
+
+        Assert.Equal("sparse-host\n", File.ReadAllText(Path.Combine(root, "etc", "hostname")));
+        Assert.True(File.Exists(Path.Combine(root, "readme.txt")));
+    }
+
+    [Fact]
+    public void Sparse_squashfs_files_count_toward_the_total_as_what_they_produce()
+    {
+        using var box = new Sandbox();
+        var b = new SquashFsImageBuilder { CompressMetadata = true };
+        var files = Enumerable.Range(0, 4).Select(i => ($"sparse{i}.img", b.AddSparseFile(1L << 30), SquashFsImageBuilder.TypeFile)).ToList();
+        byte[] image = b.Build(b.AddDirectory(b.AddListing(files)));
+        Assert.True(image.Length < 64 << 10, $"{image.Length} bytes");
+        using var result = Scan.Run(box.Write("sparse.sqfs", image), ReadLimits.Default with { MaxTotalBytes = (2L << 30) + (1 << 20) }, output: box.Output);
+
+        Assert.Contains("totalBytes", result.LimitsHit);
+        Assert.Contains(result.Warnings, w => w.Contains("--max-total-bytes", StringComparison.Ordinal));
+        var written = Directory.GetFiles(Path.Combine(box.Output, "0x0-squashfs", "root"));
+        Assert.Equal(2, written.Length);
+        Assert.All(written, f => Assert.True(AllocatedBytes(f) < 1 << 20));
+        Assert.Equal(2L << 30, written.Sum(f => new FileInfo(f).Length));
+    }
 }

@@ -35,7 +35,7 @@ public sealed class LayerBombTests
     }
 
     /// <summary>The 461-byte shape from the report: five image nodes, each the whole FIT.</summary>
-    private static byte[] SelfCoveringFit(int images)
+    internal static byte[] SelfCoveringFit(int images)
     {
         var (fit, node) = FdtBuilder.Fit("self-covering");
         var nodes = Enumerable.Range(0, images).Select(i => node.PositionedImage($"loop-{i}", 0, 0)).ToList();

@@ -108,7 +108,7 @@ public sealed class MemoryBudgetTests
         Assert.Equal(1, decodes);
     }
 
-    private static byte[] Member(int seed, int size)
+    internal static byte[] Member(int seed, int size)
     {
         // Compressible but distinct per member: a repeated pattern that starts with the seed.
         var data = new byte[size];

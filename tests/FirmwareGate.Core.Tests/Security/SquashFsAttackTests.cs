@@ -350,7 +350,7 @@ public sealed class SquashFsAttackTests
     }
 
     /// <summary>A valid image with 2.2 MB of zeros in its data area, bytes_used lying about its size; <paramref name="room"/> is where the zeros start.</summary>
-    private static byte[] WithRoomForAnIndex(out long room)
+    internal static byte[] WithRoomForAnIndex(out long room)
     {
         var b = new B();
         room = b.AddData(new byte[2_200_000]);

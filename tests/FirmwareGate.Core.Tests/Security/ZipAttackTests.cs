@@ -204,7 +204,7 @@ public sealed class ZipAttackTests
 
     private static IByteSource FileByteSourceOf(string path, ReadContext context) => context.Own(FileByteSource.Open(path));
 
-    private static byte[] SevenZip(byte[] header, byte[]? packed = null)
+    internal static byte[] SevenZip(byte[] header, byte[]? packed = null)
     {
         packed ??= [];
         var start = new byte[32];
@@ -217,7 +217,7 @@ public sealed class ZipAttackTests
         return [.. start, .. packed, .. header];
     }
 
-    private static byte[] Deflate(byte[] data)
+    internal static byte[] Deflate(byte[] data)
     {
         var ms = new MemoryStream();
         using (var d = new DeflateStream(ms, CompressionLevel.SmallestSize, leaveOpen: true))
