@@ -169,7 +169,7 @@ public sealed class FuzzTests
         }
     }
 
-    private static byte[] Mutate(byte[] original, Random random)
+    internal static byte[] Mutate(byte[] original, Random random)
     {
         byte[] data = (byte[])original.Clone();
         switch (random.Next(4))

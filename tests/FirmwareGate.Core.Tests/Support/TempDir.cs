@@ -20,6 +20,9 @@ internal sealed class TempDir : IDisposable
         }
         catch (IOException)
         {
+            // Names that are not UTF-8 cannot be deleted through .NET's string paths; rm takes bytes.
+            using var rm = System.Diagnostics.Process.Start("rm", ["-rf", "--", Path]);
+            rm?.WaitForExit();
         }
     }
 }
