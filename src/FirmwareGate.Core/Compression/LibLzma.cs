@@ -14,8 +14,15 @@ internal static unsafe partial class LibLzma
     internal const int Run = 0;
     internal const int Finish = 3;
 
-    /// <summary>Memory liblzma may use per decoder; bigger dictionaries are refused (bomb protection).</summary>
-    internal const ulong MemLimit = 512UL << 20;
+    /// <summary>
+    /// Memory liblzma may use per decoder: dictionaries up to 128 MiB (xz -9 and lzma -9 use 64 MiB) and the
+    /// decoder's state. Bigger dictionaries are refused: the window fills as the stream decodes, so a 1 GiB
+    /// claim and a few MB of input would otherwise hold that much memory beside the scan's memory budget.
+    /// </summary>
+    internal const ulong MemLimit = MaxDictionary + (2UL << 20);
+
+    /// <summary>Largest LZMA dictionary (window) any decoder is allowed, native or managed.</summary>
+    internal const uint MaxDictionary = 128u << 20;
 
     /// <summary>True when liblzma.so.5 can be loaded.</summary>
     public static bool IsAvailable => NativeLibraries.IsLoadable(Library);

@@ -48,6 +48,13 @@ public sealed class LzmaReader : StreamDecompressionReader
 
         Span<byte> h = stackalloc byte[HeaderSize];
         source.ReadExactly(0, h, Format);
+        uint dictionary = BinaryPrimitives.ReadUInt32LittleEndian(h[1..]);
+        if (dictionary > LibLzma.MaxDictionary)
+        {
+            // The managed decoder allocates the whole window up front.
+            throw new CorruptDataException(Format, 1, $"dictionary of {dictionary} bytes is above the decoder limit of {LibLzma.MaxDictionary}");
+        }
+
         input.Position = HeaderSize;
         long size = BinaryPrimitives.ReadInt64LittleEndian(h[5..]);
         return SharpCompress.Compressors.LZMA.LzmaStream.Create(h[..5].ToArray(), input, source.Length - HeaderSize, size, leaveOpen: true);

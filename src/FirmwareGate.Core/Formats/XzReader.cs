@@ -30,10 +30,77 @@ public sealed class XzReader : StreamDecompressionReader
     }
 
     /// <inheritdoc/>
-    protected override Stream OpenDecoder(Stream input, IByteSource source, ReadContext context) =>
-        context.UseNativeCodecs && LibLzma.IsAvailable
-            ? new LzmaNativeStream(input, alone: false)
-            : new SharpCompress.Compressors.Xz.XZStream(input);
+    protected override Stream OpenDecoder(Stream input, IByteSource source, ReadContext context)
+    {
+        if (context.UseNativeCodecs && LibLzma.IsAvailable)
+        {
+            return new LzmaNativeStream(input, alone: false);
+        }
+
+        // The managed decoder allocates the whole window a block header claims, with no limit of its own.
+        if (FirstBlockDictionary(source) is { } dictionary && dictionary > LibLzma.MaxDictionary)
+        {
+            throw new CorruptDataException(Format, 12, $"dictionary of {dictionary} bytes is above the decoder limit of {LibLzma.MaxDictionary}");
+        }
+
+        return new SharpCompress.Compressors.Xz.XZStream(input);
+    }
+
+    /// <summary>The LZMA2 dictionary size of the first block's filter chain (xz file format §3.1), if it has one.</summary>
+    private static long? FirstBlockDictionary(IByteSource source)
+    {
+        Span<byte> h = stackalloc byte[1024];
+        h = h[..source.ReadFully(12, h)];
+        if (h.Length < 2 || h[0] == 0 || (h[0] + 1) * 4 > h.Length)
+        {
+            return null;
+        }
+
+        h = h[..((h[0] + 1) * 4)];
+        int filters = (h[1] & 3) + 1;
+        int pos = 2;
+        int sizes = ((h[1] >> 6) & 1) + ((h[1] >> 7) & 1);
+        for (int i = 0; i < sizes; i++)
+        {
+            _ = ReadVarint(h, ref pos);
+        }
+
+        for (int f = 0; f < filters && pos < h.Length; f++)
+        {
+            long id = ReadVarint(h, ref pos);
+            long size = ReadVarint(h, ref pos);
+            if (size < 0 || pos + size > h.Length)
+            {
+                return null;
+            }
+
+            if (id == 0x21 && size == 1)
+            {
+                int p = h[pos];
+                return p > 40 ? long.MaxValue : (2L | (p & 1L)) << ((p / 2) + 11);
+            }
+
+            pos += (int)size;
+        }
+
+        return null;
+    }
+
+    private static long ReadVarint(ReadOnlySpan<byte> h, ref int pos)
+    {
+        long value = 0;
+        for (int shift = 0; shift < 63 && pos < h.Length; shift += 7)
+        {
+            byte b = h[pos++];
+            value |= (long)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+
+        return -1;
+    }
 
     /// <inheritdoc/>
     protected override long ConsumedLength(Stream decoder, Stream input, IByteSource source) =>
