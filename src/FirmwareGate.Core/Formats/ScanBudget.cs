@@ -6,6 +6,7 @@ public sealed class ScanBudget(ReadLimits limits)
     private long _bytes;
     private long _files;
     private long _layers;
+    private long _streams;
     private readonly List<string> _limitsHit = [];
 
     /// <summary>The limits.</summary>
@@ -61,6 +62,12 @@ public sealed class ScanBudget(ReadLimits limits)
     /// still open when it was reached.
     /// </summary>
     public void AddLayer() => Interlocked.Increment(ref _layers);
+
+    /// <summary>
+    /// Accounts for one more compressed stream set up (bzip2 streams, each costing a decoder set-up);
+    /// false once <paramref name="max"/> were counted in this scan.
+    /// </summary>
+    public bool TryAddStream(long max) => Interlocked.Increment(ref _streams) <= max;
 
     /// <summary>The exception for the layer limit, recorded as hit.</summary>
     public LimitExceededException LayerLimit(string format, long offset) =>
