@@ -24,6 +24,7 @@ internal static class AttackCorpus
         ("zip-repeated-local-headers", RepeatedLocalHeaders),
         ("7z-16m-files-in-41-bytes", () => ZipAttackTests.SevenZip([0x01, 0x05, 0xE1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00])),
         ("7z-solid-5000-files", SolidSevenZip),
+        ("bzip2-9mb-stream-flood", Bzip2StreamFlood),
     ];
 
     private static byte[] Repeat(int count, Func<int, (string Name, byte[] Data)> member)
@@ -131,4 +132,7 @@ internal static class AttackCorpus
 
         return image;
     }
+
+    /// <summary>9 MB of 39-byte bzip2 streams back to back (230,000 streams, each a decoder set-up).</summary>
+    private static byte[] Bzip2StreamFlood() => Bzip2AttackTests.Flood(9_000_000 / Bzip2AttackTests.TinyStream.Length, gap: 0);
 }
