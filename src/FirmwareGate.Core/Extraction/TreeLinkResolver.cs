@@ -7,9 +7,11 @@ namespace FirmwareGate.Core.Extraction;
 /// will exist on disk, following the tree's other symlinks as the kernel would (at most 40 hops),
 /// not by counting "..": a link can climb through another link (<c>up -&gt; /</c>, then
 /// <c>esc -&gt; up/../../etc/hostname</c>). Absolute targets resolve from the tree root (they are
-/// rebased there on disk); ".." at the tree root leaves the tree and is an escape.
+/// rebased there on disk); ".." at the tree root leaves the tree and is an escape. A name in
+/// <paramref name="folders"/> is a folder on disk whatever its entry says (other entries live below
+/// it). A target with a NUL byte is refused: symlink(2) would store only the part before it.
 /// </summary>
-internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree)
+internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree, IReadOnlySet<string> folders)
 {
     /// <summary>Symlinks followed in one resolution (Linux MAXSYMLINKS).</summary>
     public const int MaxHops = 40;
@@ -30,6 +32,12 @@ internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree
         if (target.Length > MaxTargetLength)
         {
             reason = $"target longer than {MaxTargetLength} characters";
+            return false;
+        }
+
+        if (target.Contains('\0', StringComparison.Ordinal))
+        {
+            reason = "target contains a NUL byte";
             return false;
         }
 
@@ -68,7 +76,8 @@ internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree
             }
 
             current.Add(part);
-            if (!tree.TryGetValue("/" + string.Join('/', current), out var entry) || entry.Type == EntryType.Dir)
+            string path = "/" + string.Join('/', current);
+            if (!tree.TryGetValue(path, out var entry) || entry.Type == EntryType.Dir || folders.Contains(path))
             {
                 // A name the tree does not have resolves no further on disk (ENOENT) unless it is a
                 // folder; treating it as a folder is the cautious reading.
@@ -84,9 +93,9 @@ internal sealed class TreeLinkResolver(IReadOnlyDictionary<string, FsEntry> tree
                 }
 
                 current.RemoveAt(current.Count - 1);
-                if (entry.LinkTarget is { Length: > MaxTargetLength })
+                if (entry.LinkTarget is { Length: > MaxTargetLength } || entry.LinkTarget?.Contains('\0', StringComparison.Ordinal) == true)
                 {
-                    return true; // the kernel refuses to follow it (ENAMETOOLONG)
+                    return true; // the kernel refuses to follow it (ENAMETOOLONG), or it is refused and never created
                 }
 
                 if (!Enqueue(pending, entry.LinkTarget ?? "", current))
