@@ -218,10 +218,11 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
         }
 
         // Symlinks last: no later write can pass through one (and none would: writes refuse symlinks).
-        var resolver = new TreeLinkResolver(byPath, folders);
+        TreeLinkResolver? resolver = null;
         foreach (var link in fs.Entries.Where(e => e.Type == EntryType.Symlink && !folders.Contains(e.Path)))
         {
             string onDisk = OnDiskTarget(link.Path, link.LinkTarget ?? "");
+            resolver ??= new TreeLinkResolver(fs.Entries);
             if (!resolver.StaysInside(link.Path, onDisk, out string reason))
             {
                 Warn(layer, $"symlink {EntryName.Display(link.Path)} -> {EntryName.Display(link.LinkTarget ?? "")} escapes the root ({reason}); not created");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using FirmwareGate.Core.Tests.Formats;
 using FirmwareGate.Core.Tests.Support;
@@ -131,6 +132,63 @@ public sealed class AdversarialExtractionTests
         Assert.Contains(result.Warnings, w => w.Contains("symlink /up ->", StringComparison.Ordinal) && w.Contains("NUL", StringComparison.Ordinal));
         Assert.Equal("fine\n", File.ReadAllText(Path.Combine(root, "fine")));
         box.AssertNoLinkLeaves();
+        box.Before.AssertUnchanged(box.Host);
+    }
+
+    /// <summary>
+    /// 39 links whose 4 KiB targets each start with the next link and end at a file, then
+    /// <paramref name="entries"/> links into the chain: each check queues 80,000 components.
+    /// </summary>
+    internal static byte[] LinkChainCpio(int entries)
+    {
+        var cpio = new List<byte>(CpioBytes.Newc("f"u8.ToArray(), "data\n"u8.ToArray(), ino: 1));
+        string pad = string.Concat(Enumerable.Repeat("/x", 2020));
+        for (int j = 0; j < 39; j++)
+        {
+            string next = j < 38 ? "s" + (j + 1) : "f";
+            cpio.AddRange(CpioBytes.Newc(Encoding.ASCII.GetBytes("s" + j), Encoding.ASCII.GetBytes(next + pad), mode: 0xA1FF, ino: 10 + j));
+        }
+
+        for (int i = 0; i < entries; i++)
+        {
+            cpio.AddRange(CpioBytes.Newc(Encoding.ASCII.GetBytes("l" + i), "s0"u8.ToArray(), mode: 0xA1FF, ino: 100 + i));
+        }
+
+        cpio.AddRange(CpioBytes.Trailer());
+        return [.. cpio];
+    }
+
+    [Fact]
+    public void Links_into_a_chain_of_long_links_are_checked_in_bounded_time()
+    {
+        using var box = new Sandbox();
+        var watch = Stopwatch.StartNew();
+        using var result = Scan.Run(box.Write("chain.cpio", LinkChainCpio(20_000)), output: box.Output);
+        watch.Stop();
+
+        // Unbounded, this took minutes. Links are checked in name order; those past the budget are refused.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        string root = Path.Combine(box.Output, "0x0-cpio", "root");
+        Assert.Equal("s0", new FileInfo(Path.Combine(root, "l0")).LinkTarget);
+        Assert.False(HostSnapshot.EntryExists(Path.Combine(root, "l19999")));
+        Assert.Contains(result.Warnings, w => w.Contains("steps to check", StringComparison.Ordinal));
+        box.Before.AssertUnchanged(box.Host);
+    }
+
+    [Fact]
+    public void Many_links_with_targets_thousands_of_components_deep_are_checked_quickly()
+    {
+        using var box = new Sandbox();
+
+        // Each check walks 2,047 components below names the tree does not have.
+        byte[] target = Encoding.ASCII.GetBytes(string.Join('/', Enumerable.Repeat("a", 2047)));
+        byte[] cpio = [.. Enumerable.Range(0, 2000).SelectMany(i => CpioBytes.Newc(Encoding.ASCII.GetBytes("l" + i), target, mode: 0xA1FF, ino: i + 1)), .. CpioBytes.Trailer()];
+        var watch = Stopwatch.StartNew();
+        using var result = Scan.Run(box.Write("deep.cpio", cpio), output: box.Output);
+        watch.Stop();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.Equal(2000, Directory.GetFileSystemEntries(Path.Combine(box.Output, "0x0-cpio", "root")).Length);
         box.Before.AssertUnchanged(box.Host);
     }
 }

@@ -14,6 +14,7 @@ internal static class AttackCorpus
         ("tar-symlink-chain", SymlinkChainTar),
         ("tar-member-folder-collision", MemberCollisionTar),
         ("tar-symlink-over-folder", SymlinkOverFolderTar),
+        ("cpio-80k-links-into-a-long-chain", () => AdversarialExtractionTests.LinkChainCpio(80_000)),
         ("tar-long-member-names", LongNamesTar),
         ("tar-zero-files", () => Repeat(8, i => ($"zeros{i}.bin", new byte[1 << 20]))),
         ("squashfs-sparse-8gib", SparseSquashFs),
