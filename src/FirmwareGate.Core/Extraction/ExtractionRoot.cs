@@ -174,6 +174,11 @@ public sealed class ExtractionRoot : IDisposable
     /// <summary>Creates a symlink holding <paramref name="target"/> verbatim (the caller decided it stays inside).</summary>
     public void Symlink(string relative, string target)
     {
+        if (target.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new PathEscapeException(relative); // symlink(2) would store only the part before the NUL
+        }
+
         var (parentPath, name) = Split(relative);
         using var parent = Open(parentPath, create: true);
         int errno = Posix.Symlink(EntryName.ToBytes(target), parent.Fd, name);

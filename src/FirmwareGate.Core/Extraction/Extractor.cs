@@ -163,7 +163,15 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
             Guard(layer, dir.Path, () => root.CreateDirectory(treeRoot + dir.Path));
         }
 
-        var files = fs.Entries.Where(e => e.Type == EntryType.File && e.HardLinkTo is null).ToList();
+        // A name that is both an entry and the folder of other entries is a folder on disk: the
+        // entry is not written, and symlinks are checked against the folder.
+        var folders = NamesWithEntriesBelow(fs.Entries);
+        foreach (var path in folders)
+        {
+            Warn(layer, $"{EntryName.Display(path)}: a {EntryTypeNames.Of(byPath[path].Type)} that other entries are stored below; extracted as a folder");
+        }
+
+        var files = fs.Entries.Where(e => e.Type == EntryType.File && e.HardLinkTo is null && !folders.Contains(e.Path)).ToList();
         long bytes = 0, data = 0;
         int count = 0;
         int ratioHit = 0;
@@ -193,7 +201,7 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
             });
         });
 
-        foreach (var link in fs.Entries.Where(e => e.HardLinkTo is not null && e.Type == EntryType.File))
+        foreach (var link in fs.Entries.Where(e => e.HardLinkTo is not null && e.Type == EntryType.File && !folders.Contains(e.Path)))
         {
             if (!byPath.TryGetValue(link.HardLinkTo!, out var target) || target.Type != EntryType.File || target.HardLinkTo is not null)
             {
@@ -210,10 +218,11 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
         }
 
         // Symlinks last: no later write can pass through one (and none would: writes refuse symlinks).
-        var resolver = new TreeLinkResolver(byPath);
-        foreach (var link in fs.Entries.Where(e => e.Type == EntryType.Symlink))
+        TreeLinkResolver? resolver = null;
+        foreach (var link in fs.Entries.Where(e => e.Type == EntryType.Symlink && !folders.Contains(e.Path)))
         {
             string onDisk = OnDiskTarget(link.Path, link.LinkTarget ?? "");
+            resolver ??= new TreeLinkResolver(fs.Entries);
             if (!resolver.StaysInside(link.Path, onDisk, out string reason))
             {
                 Warn(layer, $"symlink {EntryName.Display(link.Path)} -> {EntryName.Display(link.LinkTarget ?? "")} escapes the root ({reason}); not created");
@@ -233,6 +242,42 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
             _summary.Bytes += bytes;
             _summary.Files += count;
         }
+    }
+
+    /// <summary>Entries that are not folders but have entries below them; <paramref name="sorted"/> is in ordinal order.</summary>
+    private static HashSet<string> NamesWithEntriesBelow(IReadOnlyList<FsEntry> sorted)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in sorted)
+        {
+            if (e.Type == EntryType.Dir)
+            {
+                continue;
+            }
+
+            // Names below e.Path start with e.Path + "/" and sort right after the first of them.
+            string prefix = e.Path + "/";
+            int lo = 0, hi = sorted.Count;
+            while (lo < hi)
+            {
+                int mid = (lo + hi) >>> 1;
+                if (string.CompareOrdinal(sorted[mid].Path, prefix) < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            if (lo < sorted.Count && sorted[lo].Path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                result.Add(e.Path);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ internal static class AttackCorpus
     [
         ("tar-symlink-chain", SymlinkChainTar),
         ("tar-member-folder-collision", MemberCollisionTar),
+        ("tar-symlink-over-folder", SymlinkOverFolderTar),
+        ("cpio-80k-links-into-a-long-chain", () => AdversarialExtractionTests.LinkChainCpio(80_000)),
         ("tar-long-member-names", LongNamesTar),
         ("tar-zero-files", () => Repeat(8, i => ($"zeros{i}.bin", new byte[1 << 20]))),
         ("squashfs-sparse-8gib", SparseSquashFs),
@@ -47,6 +49,21 @@ internal static class AttackCorpus
         return tar.Symlink(deep + "/up", "/")
             .Symlink(deep + "/esc", "up/" + string.Concat(Enumerable.Repeat("../", 40)) + "etc/hostname")
             .File(deep + "/esc/x", "written through esc"u8.ToArray())
+            .ToArray();
+    }
+
+    /// <summary>"a" is a symlink 60 folders deep in the listing but a folder on disk: "a/" + 60 ".." is "/".</summary>
+    private static byte[] SymlinkOverFolderTar()
+    {
+        string deep = string.Join('/', Enumerable.Range(0, 60).Select(i => "p" + i));
+        return new TarWriter()
+            .Directory(deep)
+            .File("a/x", "x\n"u8.ToArray())
+            .Symlink("a", deep)
+            .Symlink("l", "a/" + string.Concat(Enumerable.Repeat("../", 60)) + "etc")
+            .File("f/b", "b\n"u8.ToArray())
+            .File("f", "f\n"u8.ToArray())
+            .Symlink("m", "f/" + string.Concat(Enumerable.Repeat("../", 60)) + "etc")
             .ToArray();
     }
 
