@@ -20,6 +20,10 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
     private const int ProgressEvery = 500;
     private const int MaxFolderNameBytes = 200;
     private const int MaxWarningsPerLayer = 200;
+
+    // What a folder or a symlink costs on disk (one filesystem block), charged to --max-total-bytes
+    // so that a tree of a million empty folders is bounded like a tree of files.
+    private const int EntryOverheadBytes = 4096;
     private readonly ExtractionSummary _summary = new() { Root = root.Root };
     private readonly Dictionary<Layer, int> _warningCounts = new(ReferenceEqualityComparer.Instance);
     private long _extracted;
@@ -150,7 +154,13 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
     {
         string treeRoot = folder + "/root";
         root.CreateFreshDirectory(treeRoot);
-        root.WriteText(folder + "/entries.tsv", Manifest(fs));
+        string manifest = Manifest(fs);
+        if (!Reserve(layer, manifest.Length))
+        {
+            return;
+        }
+
+        root.WriteText(folder + "/entries.tsv", manifest);
         var byPath = new Dictionary<string, FsEntry>(StringComparer.Ordinal);
         foreach (var e in fs.Entries)
         {
@@ -160,7 +170,10 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
         var dirs = fs.Entries.Where(e => e.Type == EntryType.Dir).ToList();
         foreach (var dir in dirs)
         {
-            Guard(layer, dir.Path, () => root.CreateDirectory(treeRoot + dir.Path));
+            if (Reserve(layer, EntryOverheadBytes))
+            {
+                Guard(layer, dir.Path, () => root.CreateDirectory(treeRoot + dir.Path));
+            }
         }
 
         // A name that is both an entry and the folder of other entries is a folder on disk: the
@@ -229,7 +242,10 @@ public sealed class Extractor(ExtractionRoot root, ScanBudget budget, Cancellati
                 continue;
             }
 
-            Guard(layer, link.Path, () => root.Symlink(treeRoot + link.Path, onDisk));
+            if (Reserve(layer, EntryOverheadBytes))
+            {
+                Guard(layer, link.Path, () => root.Symlink(treeRoot + link.Path, onDisk));
+            }
         }
 
         foreach (var dir in Enumerable.Reverse(dirs))

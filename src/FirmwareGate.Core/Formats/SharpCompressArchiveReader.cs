@@ -58,7 +58,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         }
 
         var bytes = source.Slice(0, length);
-        var entries = new EntryListBuilder(Format, context);
+        var entries = new EntryListBuilder(Format, context) { BackslashIsSeparator = true };
         var warnings = new List<string>();
         IReadOnlyList<MemberInfo>? known;
         try
@@ -162,6 +162,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
     // What a member becomes, before any content is read; null when its name is refused.
     private Pending? Describe(EntryListBuilder entries, IArchiveEntry member, int index, string key)
     {
+        key = EntryName.Canonical(key);
         var path = entries.NormalizeOrReject(key, 0);
         if (path is null)
         {
@@ -189,7 +190,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         string? target = null;
         if (p.Type == EntryType.Symlink)
         {
-            target = member.LinkTarget;
+            target = member.LinkTarget is { } linked ? EntryName.Canonical(linked) : null;
             if (p.ReadsTarget)
             {
                 var src = Content();

@@ -19,6 +19,9 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
     /// <summary>Names stored as absolute paths; they are extracted below the root and reported.</summary>
     public List<string> AbsoluteNames { get; } = [];
 
+    /// <summary>True for archive formats written on Windows too (zip, 7z), where '\' separates folders.</summary>
+    public bool BackslashIsSeparator { get; init; }
+
     /// <summary>
     /// Normalises a raw name; records and returns null when it escapes the root or its normalised
     /// path is longer than <see cref="ReadLimits.MaxPathBytes"/>.
@@ -26,7 +29,7 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
     public string? NormalizeOrReject(string raw, long offset)
     {
         context.Budget.AddFile(format, offset);
-        var path = EntryPath.Normalize(raw, out bool absolute);
+        var path = EntryPath.Normalize(raw, out bool absolute, BackslashIsSeparator);
         if (path is null)
         {
             _rejected.Add(raw);
@@ -89,7 +92,7 @@ internal sealed class EntryListBuilder(string format, ReadContext context)
     /// </summary>
     public void AddHardLink(string path, string rawTarget, FsEntry template, long offset)
     {
-        var target = EntryPath.Normalize(rawTarget, out _);
+        var target = EntryPath.Normalize(rawTarget, out _, BackslashIsSeparator);
         if (target is null)
         {
             _rejected.Add(path + " -> " + rawTarget);

@@ -87,6 +87,14 @@ public static class EntryName
         return output.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The form a name takes once written to disk and read back: a lone surrogate that is not an
+    /// escaped byte (from a UTF-16 name, as 7z stores them) becomes U+FFFD. Names that come from
+    /// strings rather than bytes go through this, so two names that land on one file on disk are
+    /// one name in the tree too.
+    /// </summary>
+    public static string Canonical(string name) => Decode(ToBytes(name));
+
     /// <summary>The name for people: escaped bytes shown as <c>\xNN</c>, everything else as is.</summary>
     public static string Display(string name)
     {

@@ -7,17 +7,24 @@ public static class EntryPath
     /// Turns a stored name into "/a/b". Returns null when the name escapes the root ("../"),
     /// is empty, or contains a NUL: those entries are reported and never written.
     /// A leading "/" or "./" is accepted and stripped, as tar and cpio do for rooted archives.
+    /// A backslash is an ordinary name byte (Linux allows it) unless <paramref name="backslashIsSeparator"/>
+    /// says the archive comes from a system where it separates folders (zip and 7z written on Windows).
     /// </summary>
-    public static string? Normalize(string raw, out bool wasAbsolute)
+    public static string? Normalize(string raw, out bool wasAbsolute, bool backslashIsSeparator = false)
     {
-        wasAbsolute = raw.StartsWith('/') || raw.StartsWith('\\');
+        if (backslashIsSeparator)
+        {
+            raw = raw.Replace('\\', '/');
+        }
+
+        wasAbsolute = raw.StartsWith('/');
         if (raw.Length == 0 || raw.Contains('\0', StringComparison.Ordinal))
         {
             return null;
         }
 
         var parts = new List<string>();
-        foreach (var part in raw.Replace('\\', '/').Split('/'))
+        foreach (var part in raw.Split('/'))
         {
             if (part.Length == 0 || part == ".")
             {
@@ -33,34 +40,5 @@ public static class EntryPath
         }
 
         return parts.Count == 0 ? "/" : "/" + string.Join('/', parts);
-    }
-
-    /// <summary>True when a symlink at <paramref name="linkPath"/> pointing at <paramref name="target"/> stays inside the root.</summary>
-    public static bool LinkStaysInside(string linkPath, string target)
-    {
-        if (target.StartsWith('/'))
-        {
-            // Absolute targets resolve against the filesystem root, which is inside the layer.
-            return true;
-        }
-
-        int depth = linkPath.Count(c => c == '/') - 1;
-        foreach (var part in target.Split('/'))
-        {
-            if (part == "..")
-            {
-                depth--;
-                if (depth < 0)
-                {
-                    return false;
-                }
-            }
-            else if (part.Length > 0 && part != ".")
-            {
-                depth++;
-            }
-        }
-
-        return true;
     }
 }

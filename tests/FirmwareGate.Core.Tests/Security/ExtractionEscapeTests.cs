@@ -341,4 +341,36 @@ public sealed class ExtractionEscapeTests
         Assert.All(written, f => Assert.True(AllocatedBytes(f) < 1 << 20));
         Assert.Equal(2L << 30, written.Sum(f => new FileInfo(f).Length));
     }
+
+    [Fact]
+    public void Folders_and_symlinks_count_toward_the_total_limit()
+    {
+        using var box = new Sandbox();
+        var tar = new TarWriter();
+        for (int i = 0; i < 2000; i++)
+        {
+            tar.Directory($"d{i:d4}").Symlink($"l{i:d4}", $"d{i:d4}");
+        }
+
+        using var result = Scan.Run(box.Write("folders.tar", tar.ToArray()), ReadLimits.Default with { MaxTotalBytes = 1L << 20 }, output: box.Output);
+        Assert.Contains("totalBytes", result.LimitsHit);
+        int created = Directory.GetFileSystemEntries(Path.Combine(box.Output, "0x0-tar", "root")).Length;
+        Assert.InRange(created, 1, (1 << 20) / 4096);
+    }
+
+    [Fact]
+    public void Backslash_is_a_name_byte_in_tar_and_a_separator_in_zip()
+    {
+        using var box = new Sandbox();
+        byte[] tar = new TarWriter().File("a\\b", "backslash\n"u8.ToArray()).File("a/b", "slash\n"u8.ToArray()).ToArray();
+        using (var result = Scan.Run(box.Write("names.tar", tar), output: Path.Combine(box.Output, "tar")))
+        {
+            Assert.Equal(["/a/b", "/a\\b"], result.Single("tar").FileSystem!.Entries.Where(e => e.Type == EntryType.File).Select(e => e.Path).Order(StringComparer.Ordinal));
+            Assert.Equal("backslash\n", File.ReadAllText(Path.Combine(box.Output, "tar", "0x0-tar", "root", "a\\b")));
+        }
+
+        byte[] zip = ZipAttackTests.RealZip(("dir\\file.txt", "from windows\n"u8.ToArray()));
+        using var fromZip = Scan.Run(box.Write("names.zip", zip));
+        Assert.Contains(fromZip.Single("zip").FileSystem!.Entries, e => e.Path == "/dir/file.txt");
+    }
 }
