@@ -320,14 +320,14 @@ public sealed class TarFormatTests
         }
     }
 
-    // The reference normalisation over bytes: split on '/' and '\', drop empty and "." parts, refuse "..".
+    // The reference normalisation over bytes: split on '/' (a backslash is a name byte in tar and cpio), drop empty and "." parts, refuse "..".
     private static byte[]? ExpectedPath(byte[] raw)
     {
         var parts = new List<byte[]>();
         int start = 0;
         for (int i = 0; i <= raw.Length; i++)
         {
-            if (i == raw.Length || raw[i] is (byte)'/' or (byte)'\\')
+            if (i == raw.Length || raw[i] == (byte)'/')
             {
                 var part = raw[start..i];
                 start = i + 1;
