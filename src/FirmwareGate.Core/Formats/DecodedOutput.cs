@@ -16,8 +16,7 @@ public sealed class DecodedOutput : Stream
     private readonly long _offset;
     private readonly Func<long> _encodedLength;
     private MemoryStream? _memory = new();
-    private FileStream? _file;
-    private string? _filePath;
+    private List<long>? _chunks;
     private long _length;
 
     // Budget held for the memory buffer: its capacity, which is what it really occupies.
@@ -71,7 +70,7 @@ public sealed class DecodedOutput : Stream
         }
         else
         {
-            _file!.Write(buffer); // _file is set whenever _memory is null.
+            WriteToScratch(_length, buffer);
         }
 
         _length = newLength;
@@ -108,13 +107,31 @@ public sealed class DecodedOutput : Stream
 
     private void Spill()
     {
-        _filePath = _context.NewScratchPath();
-        _file = new FileStream(_filePath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        _memory!.Position = 0; // Only called while the output is in memory.
-        _memory.CopyTo(_file);
+        _chunks = [];
+        var held = _memory!; // Only called while the output is in memory.
         _memory = null;
+        WriteToScratch(0, held.GetBuffer().AsSpan(0, (int)held.Length));
         _context.ReleaseMemory(_reserved);
         _reserved = 0;
+    }
+
+    // Appends at `position` (the current length), taking chunks of the scan's scratch file as needed.
+    private void WriteToScratch(long position, ReadOnlySpan<byte> data)
+    {
+        var scratch = _context.Scratch;
+        while (!data.IsEmpty)
+        {
+            var (index, within, size) = ScratchByteSource.Locate(position);
+            if (index == _chunks!.Count)
+            {
+                _chunks.Add(scratch.Allocate((int)size));
+            }
+
+            int n = (int)Math.Min(data.Length, size - within);
+            scratch.Write(_chunks[index] + within, data[..n]);
+            data = data[n..];
+            position += n;
+        }
     }
 
     /// <summary>Finishes writing and returns the decoded bytes as a source owned by the context.</summary>
@@ -127,9 +144,7 @@ public sealed class DecodedOutput : Stream
             return new MemoryByteSource(_memory.GetBuffer().AsMemory(0, (int)_memory.Length));
         }
 
-        _file!.Dispose(); // _file is set whenever _memory is null.
-        _file = null;
-        return _context.Own(FileByteSource.OpenScratch(_filePath!));
+        return new ScratchByteSource(_context.Scratch, [.. _chunks ?? []], _length);
     }
 
     public override void Flush()
@@ -146,7 +161,6 @@ public sealed class DecodedOutput : Stream
     {
         if (disposing)
         {
-            _file?.Dispose();
             if (!_handedOff && _reserved > 0)
             {
                 _context.ReleaseMemory(_reserved);

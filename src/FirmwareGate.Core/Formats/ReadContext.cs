@@ -8,6 +8,7 @@ public sealed class ReadContext : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly string _scratchDirectory;
     private int _scratchCounter;
+    private ScratchFile? _scratch;
     private long _inMemoryBytes;
     private long _peakInMemoryBytes;
 
@@ -80,6 +81,18 @@ public sealed class ReadContext : IDisposable
     /// <summary>Returns bytes reserved with <see cref="TryReserveMemory"/>.</summary>
     internal void ReleaseMemory(long bytes) => Interlocked.Add(ref _inMemoryBytes, -bytes);
 
+    /// <summary>The scan's one scratch file, created on first use.</summary>
+    internal ScratchFile Scratch
+    {
+        get
+        {
+            lock (_owned)
+            {
+                return _scratch ??= new ScratchFile(NewScratchPath());
+            }
+        }
+    }
+
     internal string NewScratchPath()
     {
         Directory.CreateDirectory(_scratchDirectory);
@@ -109,6 +122,8 @@ public sealed class ReadContext : IDisposable
             }
 
             _owned.Clear();
+            _scratch?.Dispose();
+            _scratch = null;
         }
 
         try

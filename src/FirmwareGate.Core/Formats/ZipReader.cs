@@ -421,6 +421,16 @@ public sealed class ZipReader : SharpCompressArchiveReader
             return best;
         }
 
+        // A zip64 archive (more than 65,535 entries, or sizes past 4 GiB) may keep real 32-bit
+        // directory fields in its end record, but its directory ends before the zip64 records, not
+        // right before the end record: the locator just before the end record tells (APPNOTE 4.3.15).
+        private bool HasZip64Locator(long endRecord)
+        {
+            Span<byte> signature = stackalloc byte[4];
+            return endRecord >= Zip64LocatorSize && root.ReadFully(endRecord - Zip64LocatorSize, signature) == 4
+                && BinaryPrimitives.ReadUInt32LittleEndian(signature) == Zip64LocatorSignature;
+        }
+
         private void ScanNext()
         {
             long off = _scannedTo;
@@ -446,7 +456,8 @@ public sealed class ZipReader : SharpCompressArchiveReader
                         long cdSize = BinaryPrimitives.ReadUInt32LittleEndian(span[(i + 12)..]);
                         long cdOffset = BinaryPrimitives.ReadUInt32LittleEndian(span[(i + 16)..]);
                         long at = off + i;
-                        if (cdOffset == uint.MaxValue)
+                        ushort entries = BinaryPrimitives.ReadUInt16LittleEndian(span[(i + 10)..]);
+                        if (cdOffset == uint.MaxValue || cdSize == uint.MaxValue || entries == ushort.MaxValue || HasZip64Locator(at))
                         {
                             _zip64.Add(at);
                         }

@@ -6,15 +6,11 @@ namespace FirmwareGate.Core.Sources;
 public sealed class FileByteSource : IByteSource, IDisposable
 {
     private readonly SafeFileHandle _handle;
-    private readonly bool _deleteOnDispose;
-    private readonly string _path;
 
-    private FileByteSource(string path, SafeFileHandle handle, long length, bool deleteOnDispose)
+    private FileByteSource(SafeFileHandle handle, long length)
     {
-        _path = path;
         _handle = handle;
         Length = length;
-        _deleteOnDispose = deleteOnDispose;
     }
 
     /// <inheritdoc/>
@@ -24,14 +20,7 @@ public sealed class FileByteSource : IByteSource, IDisposable
     public static FileByteSource Open(string path)
     {
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
-        return new FileByteSource(path, handle, RandomAccess.GetLength(handle), deleteOnDispose: false);
-    }
-
-    /// <summary>Wraps a scratch file that is deleted when this source is disposed.</summary>
-    internal static FileByteSource OpenScratch(string path)
-    {
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
-        return new FileByteSource(path, handle, RandomAccess.GetLength(handle), deleteOnDispose: true);
+        return new FileByteSource(handle, RandomAccess.GetLength(handle));
     }
 
     /// <inheritdoc/>
@@ -50,19 +39,5 @@ public sealed class FileByteSource : IByteSource, IDisposable
     public IByteSource Slice(long offset, long length) => SliceByteSource.Create(this, offset, length);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _handle.Dispose();
-        if (_deleteOnDispose)
-        {
-            try
-            {
-                File.Delete(_path);
-            }
-            catch (IOException)
-            {
-                // Scratch space is best effort; the temp folder is removed as a whole later.
-            }
-        }
-    }
+    public void Dispose() => _handle.Dispose();
 }

@@ -1,5 +1,6 @@
 using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Tests.Support;
 using FirmwareGate.Core.Unpacking;
 
 namespace FirmwareGate.Core.Tests.Security;
@@ -56,8 +57,8 @@ public sealed class MemoryBudgetTests
         }
 
         Assert.IsType<MemoryByteSource>(sources[0]);
-        Assert.IsType<FileByteSource>(sources[1]);
-        Assert.IsType<FileByteSource>(sources[2]);
+        Assert.IsType<ScratchByteSource>(sources[1]);
+        Assert.IsType<ScratchByteSource>(sources[2]);
         Assert.All(sources, s => Assert.Equal(chunk.Length, s.Length));
         Assert.True(context.PeakInMemoryBytes <= 1L << 20, $"peak {context.PeakInMemoryBytes}");
 
@@ -69,6 +70,45 @@ public sealed class MemoryBudgetTests
         }
 
         Assert.Equal(held, context.InMemoryBytes);
+    }
+
+    [Fact]
+    public void Thousands_of_spilled_outputs_share_one_scratch_file_and_read_back_exactly()
+    {
+        // Once the budget is used, every output spills: each once held its own open scratch file,
+        // and a zip of 90,000 members ran the process out of descriptors.
+        var limits = ReadLimits.Default with { MemoryBudgetBytes = 0 };
+        using var temp = new TempDir();
+        using var context = new ReadContext(limits, tempRoot: temp.Path);
+        var random = new Random(5);
+        var expected = new List<byte[]>();
+        var sources = new List<IByteSource>();
+        for (int i = 0; i < 3000; i++)
+        {
+            // Sizes around the chunk borders: inside the first chunk, across it, across several.
+            int size = (i % 100) switch { 0 => ScratchFile.FirstChunk + ScratchFile.Chunk + 7, < 10 => ScratchFile.FirstChunk + random.Next(-3, 3), < 50 => random.Next(1, 100), _ => random.Next(1, 5000) };
+            var data = new byte[size];
+            random.NextBytes(data);
+            using var output = context.CreateOutput("test", 0, () => size);
+            for (int at = 0; at < size; at += 40_000)
+            {
+                output.Write(data.AsSpan(at, Math.Min(40_000, size - at)));
+            }
+
+            expected.Add(data);
+            sources.Add(output.ToSource());
+        }
+
+        Assert.All(sources, s => Assert.IsType<ScratchByteSource>(s));
+        Assert.Single(Directory.GetFiles(temp.Path, "*", SearchOption.AllDirectories));
+        int fds = Directory.GetFiles("/proc/self/fd").Length;
+        Assert.True(fds < 1000, $"{fds} open descriptors");
+        for (int i = 0; i < sources.Count; i += 7)
+        {
+            var back = new byte[expected[i].Length];
+            Assert.Equal(back.Length, sources[i].ReadFully(0, back));
+            Assert.Equal(expected[i], back);
+        }
     }
 
     [Fact]
