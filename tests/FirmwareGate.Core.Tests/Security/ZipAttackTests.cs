@@ -228,6 +228,23 @@ public sealed class ZipAttackTests
         return ms.ToArray();
     }
 
+    [Fact]
+    public void Zip64_archive_with_more_than_65535_entries_is_found()
+    {
+        // .NET writes the zip64 records past 65,535 entries; the 16-bit counts of the end record
+        // then say 0xFFFF and its directory ends before the zip64 records, not before the end record.
+        byte[] zip = RealZip([.. Enumerable.Range(0, 70_000).Select(i => ($"d{i % 100:d2}/f{i:d5}", Array.Empty<byte>()))]);
+        using var temp = new TempDir();
+        string path = temp.Combine("many.zip");
+        File.WriteAllBytes(path, zip);
+        using var result = Scan.Run(path);
+
+        var layer = result.Single("zip");
+        Assert.Equal(zip.Length, layer.Size);
+        Assert.Equal(70_000, layer.FileSystem!.Entries.Count(e => e.Type == EntryType.File));
+        Assert.Equal(0, result.ExitCode(allowIncomplete: false));
+    }
+
     internal static byte[] RealZip(params (string Name, byte[] Data)[] members)
     {
         var ms = new MemoryStream();
