@@ -11,6 +11,8 @@ namespace FirmwareGate.Core.Formats;
 /// </summary>
 public abstract class SharpCompressArchiveReader : IFormatReader
 {
+    private const int StreamBufferBytes = 1 << 16;
+
     /// <inheritdoc/>
     public abstract string Format { get; }
 
@@ -74,7 +76,9 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         List<IArchiveEntry> members;
         try
         {
-            archive = context.Own(Open(new ByteSourceStream(bytes)));
+            // The library reads headers a few bytes at a time: unbuffered, each read is a system call
+            // on a file source (dozens per member).
+            archive = context.Own(Open(new BufferedStream(new ByteSourceStream(bytes), StreamBufferBytes)));
             members = [.. archive.Entries];
         }
         catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)

@@ -10,6 +10,11 @@ internal sealed class SignatureScanner
     private const int ChunkSize = 1 << 20;
     private readonly (Signature Sig, IFormatReader Reader)[][] _byFirstByte = new (Signature, IFormatReader)[256][];
     private readonly SearchValues<byte> _firstBytes;
+
+    // Entry (first * 256 + second) is set when a signature starting with byte `first` may have `second`
+    // after it: text full of a common first byte ('0' starts cpio's "070701") is passed over without
+    // comparing every signature at every occurrence.
+    private readonly bool[] _secondBytes = new bool[256 * 256];
     private readonly int _maxReach;
 
     public SignatureScanner(FormatRegistry registry)
@@ -20,6 +25,14 @@ internal sealed class SignatureScanner
             foreach (var sig in reader.Signatures)
             {
                 (lists[sig.Magic[0]] ??= []).Add((sig, reader));
+                for (int second = 0; second < 256; second++)
+                {
+                    if (sig.Magic.Length < 2 || sig.Magic[1] == second)
+                    {
+                        _secondBytes[(sig.Magic[0] * 256) + second] = true;
+                    }
+                }
+
                 _maxReach = Math.Max(_maxReach, sig.Offset + sig.Magic.Length);
             }
         }
@@ -112,6 +125,12 @@ internal sealed class SignatureScanner
                 }
 
                 i += hit;
+                if (i + 1 < n && !_scanner._secondBytes[(buffer[i] * 256) + buffer[i + 1]])
+                {
+                    i++;
+                    continue;
+                }
+
                 foreach (var (sig, reader) in _scanner._byFirstByte[buffer[i]])
                 {
                     long start = chunk + i - sig.Offset;
