@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.IO.Hashing;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 using SharpCompress.Archives;
@@ -38,7 +41,14 @@ public abstract class SharpCompressArchiveReader : IFormatReader
     /// <param name="CompressedSize">Must match the library's, or the two parses disagree.</param>
     /// <param name="Size">Must match the library's.</param>
     /// <param name="Skip">Not decoded (its data overlaps an earlier member's); already reported.</param>
-    private protected sealed record MemberInfo(string Name, long CompressedSize, long Size, bool Skip);
+    private protected sealed record MemberInfo(string Name, long CompressedSize, long Size, bool Skip)
+    {
+        /// <summary>Where a raw deflate stream of the member starts, when it can be decoded directly; else -1.</summary>
+        public long DeflateStart { get; init; } = -1;
+
+        /// <summary>CRC-32 of the decoded member, checked when it is decoded directly.</summary>
+        public uint Crc { get; init; }
+    }
 
     /// <summary>
     /// Members are decoded in one sequential pass over the archive when the first content is needed,
@@ -121,7 +131,7 @@ public abstract class SharpCompressArchiveReader : IFormatReader
             context.CancellationToken.ThrowIfCancellationRequested();
             try
             {
-                AddMember(entries, archive, pass, p, length, context);
+                AddMember(entries, archive, pass, p, bytes, known?[p.Index], context);
             }
             catch (Exception e) when (e is not OperationCanceledException and not FirmwareFormatException)
             {
@@ -186,10 +196,11 @@ public abstract class SharpCompressArchiveReader : IFormatReader
         return new Pending(index, member, key, path, type, mode, size, readsTarget);
     }
 
-    private void AddMember(EntryListBuilder entries, IArchive archive, OnePass? pass, Pending p, long archiveLength, ReadContext context)
+    private void AddMember(EntryListBuilder entries, IArchive archive, OnePass? pass, Pending p, IByteSource bytes, MemberInfo? info, ReadContext context)
     {
         var member = p.Member;
-        IByteSource Content() => pass?.Take(p.Index) ?? Decode(archive, member, p.Key, archiveLength, context);
+        IByteSource Content() => pass?.Take(p.Index)
+            ?? (info is { DeflateStart: >= 0 } direct ? Inflate(bytes, direct, p.Key, context) : Decode(archive, member, p.Key, bytes.Length, context));
         IByteSource? content = p.Size > 0 ? new LazyByteSource(p.Size, Content) : p.Type == EntryType.File ? new MemoryByteSource(ReadOnlyMemory<byte>.Empty) : null;
         string? target = null;
         if (p.Type == EntryType.Symlink)
@@ -214,6 +225,46 @@ public abstract class SharpCompressArchiveReader : IFormatReader
             LinkTarget = target,
             Content = content,
         });
+    }
+
+    private IByteSource Inflate(IByteSource archive, MemberInfo info, string key, ReadContext context)
+    {
+        if (info.DeflateStart + info.CompressedSize > archive.Length)
+        {
+            throw new CorruptDataException(Format, info.DeflateStart, $"member '{EntryName.Display(key)}': data runs past the archive");
+        }
+
+        var output = context.CreateOutput(Format, info.DeflateStart, () => Math.Max(info.CompressedSize, 1));
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            var crc = new Crc32();
+            using (var deflate = new DeflateStream(new ByteSourceStream(archive.Slice(info.DeflateStart, info.CompressedSize)), CompressionMode.Decompress))
+            {
+                int n;
+                while ((n = deflate.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    output.Write(buffer, 0, n);
+                    crc.Append(buffer.AsSpan(0, n));
+                }
+            }
+
+            if (output.Length != info.Size || crc.GetCurrentHashAsUInt32() != info.Crc)
+            {
+                throw new CorruptDataException(Format, info.DeflateStart, $"member '{EntryName.Display(key)}' decodes to {output.Length} bytes with CRC-32 {crc.GetCurrentHashAsUInt32():x8}; the directory says {info.Size} bytes, {info.Crc:x8}");
+            }
+
+            return output.ToSource();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            output.Dispose();
+            throw e is FirmwareFormatException ? e : new CorruptDataException(Format, info.DeflateStart, $"member '{EntryName.Display(key)}': {e.Message}");
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private IByteSource Decode(IArchive archive, IArchiveEntry member, string key, long archiveLength, ReadContext context)

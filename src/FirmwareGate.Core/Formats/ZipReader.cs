@@ -20,6 +20,8 @@ namespace FirmwareGate.Core.Formats;
 public sealed class ZipReader : SharpCompressArchiveReader
 {
     private const int EocdSize = 22;
+    private const ushort DeflateMethod = 8;
+    private const ushort EncryptedFlag = 1;
     private const int CentralEntrySize = 46;
     private const int LocalHeaderSize = 30;
     private const int Zip64LocatorSize = 20;
@@ -104,7 +106,13 @@ public sealed class ZipReader : SharpCompressArchiveReader
         var skip = new bool[members.Count];
         CheckLocalHeaders(archive, directory, members, skip, warnings);
         FindOverlaps(members, skip, warnings);
-        return [.. members.Select((m, i) => new MemberInfo(m.Name, m.CompressedSize, m.Size, skip[i]))];
+        // Deflated members that are not encrypted are decoded straight from their data (zlib through
+        // DeflateStream), without the library's per-member overhead; the CRC-32 is checked.
+        return [.. members.Select((m, i) => new MemberInfo(m.Name, m.CompressedSize, m.Size, skip[i])
+        {
+            DeflateStart = m.Method == DeflateMethod && (m.Flags & EncryptedFlag) == 0 && !skip[i] ? m.DataStart : -1,
+            Crc = m.Crc,
+        })];
     }
 
     /// <summary>Position of the first end record after the start whose directory ends right before it, or -1.</summary>
@@ -296,7 +304,8 @@ public sealed class ZipReader : SharpCompressArchiveReader
             i += 4 + length;
         }
 
-        return new CentralEntry(EntryName.Decode(nameBytes), compressed, size, local);
+        return new CentralEntry(EntryName.Decode(nameBytes), compressed, size, local,
+            BinaryPrimitives.ReadUInt16LittleEndian(h[10..]), BinaryPrimitives.ReadUInt16LittleEndian(h[8..]), BinaryPrimitives.ReadUInt32LittleEndian(h[16..]));
     }
 
     private long ReadZip64(ReadOnlySpan<byte> data, ref int at, long pos)
@@ -321,7 +330,7 @@ public sealed class ZipReader : SharpCompressArchiveReader
             {
                 long dataStart = m.LocalOffset + LocalHeaderSize + BinaryPrimitives.ReadUInt16LittleEndian(h[26..]) + BinaryPrimitives.ReadUInt16LittleEndian(h[28..]);
                 ok = m.CompressedSize <= directory.Offset - dataStart;
-                members[i] = m with { End = dataStart + m.CompressedSize };
+                members[i] = m with { DataStart = dataStart, End = dataStart + m.CompressedSize };
             }
 
             if (!ok)
@@ -367,8 +376,10 @@ public sealed class ZipReader : SharpCompressArchiveReader
 
     private sealed record DirectoryLocation(long Offset, long Size, long DeclaredEntries, bool Zip64);
 
-    private sealed record CentralEntry(string Name, long CompressedSize, long Size, long LocalOffset)
+    private sealed record CentralEntry(string Name, long CompressedSize, long Size, long LocalOffset, ushort Method, ushort Flags, uint Crc)
     {
+        public long DataStart { get; init; } = -1;
+
         public long End { get; init; }
     }
 

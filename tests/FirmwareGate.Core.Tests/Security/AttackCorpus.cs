@@ -27,6 +27,7 @@ internal static class AttackCorpus
         ("7z-16m-files-in-41-bytes", () => ZipAttackTests.SevenZip([0x01, 0x05, 0xE1, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00])),
         ("7z-solid-5000-files", SolidSevenZip),
         ("bzip2-9mb-stream-flood", Bzip2StreamFlood),
+        ("zip-70000-deflated-members", () => ZipAttackTests.RealZip([.. Enumerable.Range(0, 70_000).Select(i => ($"d{i % 500:d3}/f{i:d6}", Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat($"{i:d6}", 700)))))])),
     ];
 
     private static byte[] Repeat(int count, Func<int, (string Name, byte[] Data)> member)

@@ -245,6 +245,27 @@ public sealed class ZipAttackTests
         Assert.Equal(0, result.ExitCode(allowIncomplete: false));
     }
 
+    [Fact]
+    public void Deflated_member_whose_crc_does_not_match_is_corrupt_and_good_members_decode()
+    {
+        byte[] good = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"line {i}\n")));
+        var data = Deflate(good);
+        var zip = new ZipBuilder();
+        long first = zip.AddLocal("good"u8, data, crc: Crc32.HashToUInt32(good), size: good.Length, method: 8);
+        long second = zip.AddLocal("bad"u8, data, crc: Crc32.HashToUInt32(good) ^ 1, size: good.Length, method: 8);
+        zip.AddCentral("good"u8, first, data.Length, crc: Crc32.HashToUInt32(good), size: good.Length, method: 8);
+        zip.AddCentral("bad"u8, second, data.Length, crc: Crc32.HashToUInt32(good) ^ 1, size: good.Length, method: 8);
+
+        using var context = new ReadContext(ReadLimits.Default);
+        var result = new ZipReader().Read(new MemoryByteSource(zip.Finish()), context);
+        var entries = result.FileSystem!.Entries.ToDictionary(e => e.Path);
+        var back = new byte[good.Length];
+        Assert.Equal(good.Length, entries["/good"].Content!.ReadFully(0, back));
+        Assert.Equal(good, back);
+        var e = Assert.Throws<CorruptDataException>(() => entries["/bad"].Content!.ReadFully(0, back));
+        Assert.Contains("CRC-32", e.Message, StringComparison.Ordinal);
+    }
+
     internal static byte[] RealZip(params (string Name, byte[] Data)[] members)
     {
         var ms = new MemoryStream();
