@@ -1,0 +1,36 @@
+using System.Collections.Concurrent;
+
+namespace FirmwareGate.Core.Analysis;
+
+/// <summary>Where analysers put what they found: typed items and warnings. Thread-safe.</summary>
+public sealed class AnalysisSink
+{
+    private readonly ConcurrentDictionary<Type, ConcurrentQueue<object>> _items = new();
+    private readonly ConcurrentQueue<string> _warnings = new();
+
+    /// <summary>Adds one result (a component observation, ELF facts, a certificate...).</summary>
+    public void Add<T>(T item)
+        where T : class => _items.GetOrAdd(typeof(T), _ => new ConcurrentQueue<object>()).Enqueue(item);
+
+    /// <summary>A problem reading a file: "LOCATION: analyser: message". Never include secret values.</summary>
+    public void Warn(AnalysisTarget target, string analyzer, string message) =>
+        _warnings.Enqueue($"{target.Location}: {analyzer}: {message}");
+
+    /// <summary>A problem not tied to one file.</summary>
+    public void Warn(string analyzer, string message) => _warnings.Enqueue($"{analyzer}: {message}");
+
+    internal IReadOnlyList<T> Items<T>() =>
+        _items.TryGetValue(typeof(T), out var queue) ? [.. queue.Cast<T>()] : [];
+
+    internal IReadOnlyList<string> Warnings => [.. _warnings];
+}
+
+/// <summary>Everything the walk (and the steps after it) reported.</summary>
+public sealed class AnalysisResults(AnalysisSink sink)
+{
+    /// <summary>All items of one type, in no particular order: consumers sort.</summary>
+    public IReadOnlyList<T> Items<T>() => sink.Items<T>();
+
+    /// <summary>Warnings, sorted.</summary>
+    public IReadOnlyList<string> Warnings => [.. sink.Warnings.Order(StringComparer.Ordinal)];
+}

@@ -1,0 +1,127 @@
+using FirmwareGate.Core.Sources;
+using FirmwareGate.Core.Unpacking;
+
+namespace FirmwareGate.Core.Analysis;
+
+/// <summary>
+/// The one walk over the unpacked tree: every regular file of every filesystem and archive, and every
+/// raw leaf layer (kernels, boot loaders, unknown regions), is offered to each analyser; a file that any
+/// analyser wants is read once and handed to all that asked. Files are processed in parallel; each
+/// worker holds at most one file in memory (up to <see cref="MaxInMemoryBytes"/>), so memory is bounded
+/// by the worker count, not by the image.
+/// </summary>
+public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOnlyList<IAnalysisStep>? steps = null)
+{
+    /// <summary>Largest file held in memory whole; larger ones are read in chunks.</summary>
+    public long MaxInMemoryBytes { get; init; } = 64L << 20;
+
+    /// <summary>Parallel workers; the processor count by default.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Reports progress ("analysing 1200/5400 files").</summary>
+    public IProgress<string>? Progress { get; init; }
+
+    /// <summary>Runs every analyser over the layers, then the steps.</summary>
+    public AnalysisResults Run(IEnumerable<Layer> layers, CancellationToken ct)
+    {
+        var sink = new AnalysisSink();
+        var targets = Targets(layers).ToList();
+        int done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = ct };
+        Parallel.ForEach(Partition(targets), options, target =>
+        {
+            AnalyzeOne(target, sink, ct);
+            int n = Interlocked.Increment(ref done);
+            if (n % 500 == 0)
+            {
+                Progress?.Report($"analysing files {n}/{targets.Count}");
+            }
+        });
+
+        var results = new AnalysisResults(sink);
+        foreach (var step in steps ?? [])
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                step.Run(results, sink);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                sink.Warn(step.Name, $"failed: {e.Message}");
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Regular files with content, and raw leaf layers, in tree order.</summary>
+    internal static IEnumerable<AnalysisTarget> Targets(IEnumerable<Layer> layers)
+    {
+        foreach (var layer in layers.SelectMany(l => l.Descendants()))
+        {
+            if (layer.FileSystem is { } fs)
+            {
+                foreach (var entry in fs.Entries)
+                {
+                    if (entry.Type == EntryType.File && entry.HardLinkTo is null && entry.Content is { } content)
+                    {
+                        yield return new AnalysisTarget(layer, entry, content);
+                    }
+                }
+            }
+            else if (layer.Children.Count == 0 && layer.Format != LayerFormats.Padding && layer.Source is { } source && source.Length > 0)
+            {
+                yield return new AnalysisTarget(layer, null, source);
+            }
+        }
+    }
+
+    // Big files first so one large file does not finish last on a single worker.
+    private static IEnumerable<AnalysisTarget> Partition(List<AnalysisTarget> targets) =>
+        targets.OrderByDescending(t => t.Size);
+
+    private void AnalyzeOne(AnalysisTarget target, AnalysisSink sink, CancellationToken ct)
+    {
+        Span<byte> headBuffer = stackalloc byte[AnalyzedFile.HeadLength];
+        int headLength;
+        try
+        {
+            headLength = target.Content.ReadFully(0, headBuffer);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            sink.Warn(target, "walk", $"cannot read: {e.Message}");
+            return;
+        }
+
+        ReadOnlySpan<byte> head = headBuffer[..headLength];
+        List<IFileAnalyzer>? wanting = null;
+        foreach (var analyzer in analyzers)
+        {
+            if (analyzer.Wants(target, head))
+            {
+                (wanting ??= []).Add(analyzer);
+            }
+        }
+
+        if (wanting is null)
+        {
+            return;
+        }
+
+        using var file = new AnalyzedFile(target, MaxInMemoryBytes, ct);
+        foreach (var analyzer in wanting)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                analyzer.Analyze(file, sink);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                sink.Warn(target, analyzer.Name, $"{e.GetType().Name}: {e.Message}");
+            }
+        }
+    }
+}
