@@ -1,5 +1,6 @@
 using FirmwareGate.Core.Extraction;
 using FirmwareGate.Core.Formats;
+using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Unpacking;
 
 namespace FirmwareGate.Core.Pipeline;
@@ -42,6 +43,9 @@ public sealed class ScanResult : IDisposable
 
     /// <summary>Extraction summary when the scan wrote to an output folder.</summary>
     public ExtractionSummary? Extraction { get; internal set; }
+
+    /// <summary>Components found in the image (empty when the inventory did not run).</summary>
+    public InventoryResult Inventory { get; internal set; } = InventoryResult.Empty;
 
     /// <summary>True when any recognised format was found.</summary>
     public bool Recognised => Layers.Any(l => l.IsRecognised);
