@@ -92,6 +92,7 @@ public static class FirmwareGateCommand
             Now = now,
             UseNativeCodecs = !inv.NoNative,
             AllowIncomplete = inv.AllowIncomplete,
+            Analyze = !inv.UnpackOnly,
         };
         using var progress = ProgressLine.Create(inv.Stderr, enabled: !inv.Quiet);
         var pipeline = new ScanPipeline { Progress = progress };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
@@ -25,6 +26,11 @@ internal sealed class SummaryWriter(TextWriter output)
 
         var counts = result.FileCounts();
         output.WriteLine($"files     {counts.Values.Sum()} ({string.Join(", ", counts.Select(kv => $"{kv.Key} {kv.Value}"))})");
+        if (!unpack)
+        {
+            WriteComponents(result.Inventory);
+        }
+
         if (result.Extraction is { } x)
         {
             output.WriteLine($"extracted {x.Files} files, {x.Bytes} bytes into {x.Root}");
@@ -33,6 +39,41 @@ internal sealed class SummaryWriter(TextWriter output)
         foreach (var warning in result.Warnings)
         {
             output.WriteLine("warning   " + warning);
+        }
+    }
+
+    private const int ComponentsShown = 12;
+
+    private void WriteComponents(InventoryResult inventory)
+    {
+        var components = inventory.Components;
+        var versioned = components.Count(c => c.Version is not null);
+        var byMethod = components
+            .SelectMany(c => c.Evidence.Select(e => e.Method).Distinct().Select(m => (Method: m, c)))
+            .GroupBy(x => x.Method)
+            .OrderBy(g => g.Key)
+            .Select(g => $"{InventoryNames.Of(g.Key)} {g.Count()}");
+        output.WriteLine($"components {components.Count} ({versioned} with a version; found by {string.Join(", ", byMethod)})");
+        if (inventory.OperatingSystem is { } os)
+        {
+            output.WriteLine($"  os       {os.Name} {os.Version ?? "(version unknown)"}");
+        }
+
+        // The best-evidenced first: most sightings, then by name.
+        foreach (var c in components.Where(c => c != inventory.OperatingSystem)
+                     .OrderByDescending(c => c.Version is not null)
+                     .ThenByDescending(c => c.Evidence.Count)
+                     .ThenBy(c => c.Name, StringComparer.Ordinal)
+                     .Take(ComponentsShown)
+                     .OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            string methods = string.Join(",", c.Evidence.Select(e => InventoryNames.Of(e.Method)).Distinct());
+            output.WriteLine($"  {c.Name,-24} {c.Version ?? "(version unknown)",-16} {methods}");
+        }
+
+        if (components.Count > ComponentsShown + (inventory.OperatingSystem is null ? 0 : 1))
+        {
+            output.WriteLine($"  ... and {components.Count - ComponentsShown - (inventory.OperatingSystem is null ? 0 : 1)} more (--json or sbom for all)");
         }
     }
 

@@ -23,6 +23,9 @@ public sealed record ScanOptions
     /// <summary>When true, an incomplete analysis does not change the exit code.</summary>
     public bool AllowIncomplete { get; init; }
 
+    /// <summary>Run the analysers (inventory and checks) over the unpacked tree; false for unpack only.</summary>
+    public bool Analyze { get; init; } = true;
+
     /// <summary>Folder for scratch files (large decoded layers); the system temp folder by default.</summary>
     public string? TempDirectory { get; init; }
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using FirmwareGate.Core.Analysis;
 using FirmwareGate.Core.Extraction;
 using FirmwareGate.Core.Formats;
+using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
     /// <summary>Reports what is being read, for progress displays.</summary>
     public IProgress<string>? Progress { get; init; }
 
-    /// <summary>Runs the stages this build has: unpack (and extract when an output folder is set).</summary>
+    /// <summary>Runs the stages this build has: unpack, the analysers and the inventory (and extract when an output folder is set).</summary>
     /// <exception cref="ScanInputException">The image cannot be read or the output folder cannot be used.</exception>
     public Task<ScanResult> RunAsync(ScanOptions options, CancellationToken ct) =>
         Task.Run(() => Run(options, ct), ct);
@@ -62,6 +64,16 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         var info = new ImageInfo(name, options.ImagePath, image.Length, sha256.GetAwaiter().GetResult(), FormatChain(layers));
         var result = new ScanResult(context, info, layers, Coverage.Of(image.Length, layers), now, reproducible);
         result.DurationsMs["unpack"] = clock.ElapsedMilliseconds;
+        if (options.Analyze)
+        {
+            clock.Restart();
+            Progress?.Report("analysing files");
+            var analysis = new AnalysisWalk(AnalyzerSet.CreateDefault(ProductCatalog.Default)) { Progress = Progress }.Run(layers, ct);
+            result.Inventory = InventoryBuilder.Build(analysis);
+            result.AnalysisWarnings = analysis.Warnings;
+            result.DurationsMs["inventory"] = clock.ElapsedMilliseconds;
+        }
+
         if (root is not null)
         {
             clock.Restart();

@@ -47,6 +47,9 @@ public sealed class ScanResult : IDisposable
     /// <summary>Components found in the image (empty when the inventory did not run).</summary>
     public InventoryResult Inventory { get; internal set; } = InventoryResult.Empty;
 
+    /// <summary>Problems the analysers met (a malformed package database, an unreadable ELF), each naming the file.</summary>
+    public IReadOnlyList<string> AnalysisWarnings { get; internal set; } = [];
+
     /// <summary>True when any recognised format was found.</summary>
     public bool Recognised => Layers.Any(l => l.IsRecognised);
 
@@ -55,7 +58,7 @@ public sealed class ScanResult : IDisposable
 
     /// <summary>Warnings of all layers, each prefixed by its location, in tree order; name bytes that are not UTF-8 shown as \xNN.</summary>
     public IReadOnlyList<string> Warnings =>
-        [.. AllLayers.SelectMany(l => l.Warnings.Select(w => EntryName.Display($"{l.Location}: {w}"))), .. (Extraction?.Warnings ?? []).Select(EntryName.Display)];
+        [.. AllLayers.SelectMany(l => l.Warnings.Select(w => EntryName.Display($"{l.Location}: {w}"))), .. AnalysisWarnings.Select(EntryName.Display), .. (Extraction?.Warnings ?? []).Select(EntryName.Display)];
 
     /// <summary>True when nothing was skipped: no warnings and no limit reached.</summary>
     public bool Complete => Warnings.Count == 0 && LimitsHit.Count == 0;

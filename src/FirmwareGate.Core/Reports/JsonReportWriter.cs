@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Unpacking;
 
@@ -69,7 +70,8 @@ public static class JsonReportWriter
 
         w.WriteEndObject();
 
-        foreach (var empty in new[] { "components", "binaries", "certificates", "privateKeys", "accounts", "findings", "vulnerabilities" })
+        WriteComponents(w, result.Inventory.Components);
+        foreach (var empty in new[] { "binaries", "certificates", "privateKeys", "accounts", "findings", "vulnerabilities" })
         {
             w.WriteStartArray(empty);
             w.WriteEndArray();
@@ -109,6 +111,53 @@ public static class JsonReportWriter
         w.WriteEndObject();
         w.Flush();
         output.Write("\n"u8);
+    }
+
+    private static void WriteComponents(Utf8JsonWriter w, IReadOnlyList<Component> components)
+    {
+        w.WriteStartArray("components");
+        foreach (var c in components)
+        {
+            w.WriteStartObject();
+            w.WriteString("bomRef", c.BomRef);
+            w.WriteString("name", c.Name);
+            w.WriteString("version", c.Version);
+            w.WriteString("vendor", c.Vendor);
+            w.WriteString("purl", c.Purl);
+            w.WriteString("cpe", c.Cpe);
+            w.WriteStartArray("licenses");
+            foreach (string license in c.Licenses)
+            {
+                w.WriteStringValue(license);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("type", InventoryNames.Of(c.Type));
+            w.WriteString("sha256", c.Sha256);
+            w.WriteStartArray("evidence");
+            foreach (var e in c.Evidence)
+            {
+                w.WriteStartObject();
+                w.WriteString("location", EntryName.Display(e.Location));
+                w.WriteString("path", e.Path is null ? null : EntryName.Display(e.Path));
+                w.WriteString("method", InventoryNames.Of(e.Method));
+                w.WriteNumber("confidence", Math.Round(e.Confidence, 2));
+                w.WriteString("detail", e.Detail is null ? null : EntryName.Display(e.Detail));
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("dependsOn");
+            foreach (string dep in c.DependsOn)
+            {
+                w.WriteStringValue(dep);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     /// <summary>The report as a string.</summary>
