@@ -1,4 +1,5 @@
 using FirmwareGate.Core.Inventory;
+using FirmwareGate.Core.Inventory.PackageDb;
 
 namespace FirmwareGate.Core.Analysis;
 
@@ -11,6 +12,10 @@ public static class AnalyzerSet
         ArgumentNullException.ThrowIfNull(catalog);
         return
         [
+            new DpkgStatusAnalyzer(catalog),
+            new DpkgFileListAnalyzer(),
+            new OpkgAnalyzer(catalog),
+            new OsReleaseAnalyzer(),
         ];
     }
 }
