@@ -11,6 +11,8 @@ public static class AnalyzerSet
         ArgumentNullException.ThrowIfNull(catalog);
         return
         [
+            new Inventory.Signatures.BinarySignatureAnalyzer(catalog),
+            new Inventory.Signatures.FileNameVersionAnalyzer(catalog),
         ];
     }
 }
