@@ -130,7 +130,7 @@ public sealed class SignatureIndex
                 literal = regex[i + 1];
                 width = 2;
             }
-            else if (c is '\\' or '(' or ')' or '[' or ']' or '{' or '}' or '.' or '*' or '+' or '?' or '|' or '^' or '$' or '#')
+            else if (c is '\\' or '(' or ')' or '[' or ']' or '{' or '}' or '.' or '*' or '+' or '?' or '|' or '^' or '$')
             {
                 break;
             }
