@@ -92,6 +92,11 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
 
         foreach (var (product, version, detail) in state.Found)
         {
+            if (file.FitsInMemory && LinksDynamically(file.Bytes, product, target.FileName))
+            {
+                continue;
+            }
+
             sink.Add(Observation(target, product, version, detail, SpecificConfidence, sha256));
         }
 
@@ -104,6 +109,29 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
                 sink.Add(Observation(target, product, version, detail, HintedConfidence, sha256));
             }
         }
+    }
+
+    /// <summary>
+    /// True when a file that is not the product's own names one of the product's SONAMEs: it links the library,
+    /// and the version string it holds is the header it was compiled against ("built with OpenSSL %s"), which
+    /// need not be the library installed. The library file itself shows the real version.
+    /// </summary>
+    private bool LinksDynamically(ReadOnlySpan<byte> bytes, Product product, string fileName)
+    {
+        if (ProductCatalog.Matches(product.Files, fileName))
+        {
+            return false;
+        }
+
+        foreach (byte[] prefix in _index.SonamePrefixes[product.Id])
+        {
+            if (bytes.IndexOf(prefix) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ComponentObservation Observation(AnalysisTarget target, Product product, string version, string detail, double confidence, string? sha256) => new()

@@ -60,6 +60,11 @@ public sealed class SignatureIndex
             }
         }
 
+        SonamePrefixes = catalog.Products.ToDictionary(
+            p => p.Id,
+            p => p.Sonames.Select(s => s[..(s.IndexOfAny(['*', '?']) is int w and >= 0 ? w : s.Length)])
+                .Where(s => s.Length >= MinAnchorLength).Select(Encoding.ASCII.GetBytes).ToArray(),
+            StringComparer.Ordinal);
         Anchors = anchors;
         PatternsByAnchor = byAnchor;
         Hinted = hinted;
@@ -76,6 +81,12 @@ public sealed class SignatureIndex
 
     /// <summary>Products with bare-version patterns, counted only in files matching their file-name hints.</summary>
     public IReadOnlyList<HintedProduct> Hinted { get; }
+
+    /// <summary>
+    /// For each product id, the literal start of its SONAMEs ("libcrypto.so."): a binary naming one links the
+    /// product dynamically, so a version string of that product inside it is the header it was built with.
+    /// </summary>
+    public IReadOnlyDictionary<string, byte[][]> SonamePrefixes { get; }
 
     /// <summary>Length of the longest anchor.</summary>
     public int MaxAnchorLength { get; }

@@ -66,6 +66,21 @@ public class BinarySignatureAnalyzerTests
     }
 
     [Fact]
+    public void A_version_text_of_a_library_the_binary_links_is_not_taken_but_a_static_copy_is()
+    {
+        // Real nginx strings: "built with OpenSSL 3.0.x" next to DT_NEEDED "libssl.so.3".
+        var nginx = SignatureFixture.Get("nginx");
+        Assert.Contains(nginx.Strings, s => s.StartsWith("OpenSSL 3.", StringComparison.Ordinal));
+        Assert.Contains("libssl.so.3", nginx.Strings);
+
+        var linked = Run(Analyzer, nginx.File, nginx.Bytes()).Observations;
+        var statically = Run(Analyzer, nginx.File, Elf(nginx.Strings.Where(s => !s.StartsWith("libssl.so", StringComparison.Ordinal) && !s.StartsWith("libcrypto.so", StringComparison.Ordinal)))).Observations;
+
+        Assert.Equal(["nginx"], linked.Select(o => o.Product!.Id));
+        Assert.Equal(["nginx", "openssl"], statically.Select(o => o.Product!.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Two_distinct_bare_versions_in_one_file_give_no_version()
     {
         var fixture = SignatureFixture.Get("sqlite");
@@ -79,7 +94,8 @@ public class BinarySignatureAnalyzerTests
     [Fact]
     public void A_static_binary_holding_two_products_gives_both()
     {
-        byte[] bytes = Elf([.. SignatureFixture.Get("busybox").Strings, .. SignatureFixture.Get("zlib").Strings]);
+        // Linked statically, zlib's code and strings are in the binary but not its SONAME (libz.so.1).
+        byte[] bytes = Elf([.. SignatureFixture.Get("busybox").Strings, .. SignatureFixture.Get("zlib").Strings.Where(s => !s.StartsWith("lib", StringComparison.Ordinal))]);
 
         var (observations, _, _) = Run(Analyzer, "/bin/busybox", bytes);
 
