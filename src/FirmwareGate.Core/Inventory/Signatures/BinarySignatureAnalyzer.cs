@@ -90,6 +90,11 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
             sink.Warn(target, Name, $"stopped after {MaxEvaluationsPerFile} signature matches: the file is dense with product anchors");
         }
 
+        if (state.TimedOut)
+        {
+            sink.Warn(target, Name, "a signature regex timed out on a string of this file; that string was skipped");
+        }
+
         foreach (var (product, version, detail) in state.Found)
         {
             if (file.FitsInMemory && LinksDynamically(file.Bytes, product, target.FileName))
@@ -228,12 +233,19 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
                     return;
                 }
 
-                for (var m = pattern.Regex.Match(run); m.Success; m = m.NextMatch())
+                try
                 {
-                    if (m.Groups["version"] is { Success: true, Length: > 0 } version)
+                    for (var m = pattern.Regex.Match(run); m.Success; m = m.NextMatch())
                     {
-                        state.AddFound(pattern.Product, version.Value, Detail(run, m));
+                        if (m.Groups["version"] is { Success: true, Length: > 0 } version)
+                        {
+                            state.AddFound(pattern.Product, version.Value, Detail(run, m));
+                        }
                     }
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    state.TimedOut = true;
                 }
             }
         }
@@ -243,21 +255,35 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
     {
         PrintableStrings.ForEach(data, 3, (_, bytes) =>
         {
-            if (bytes.Length > MaxBareLength)
+            // Every bare version has a digit; most strings of a binary (symbol names, messages) are longer or have none.
+            if (bytes.Length > MaxBareLength || bytes.IndexOfAnyInRange((byte)'0', (byte)'9') < 0)
             {
                 return;
             }
 
+            Span<char> chars = stackalloc char[MaxBareLength];
+            chars = chars[..Encoding.Latin1.GetChars(bytes, chars)];
             string? text = null;
             foreach (var hinted in state.Hinted)
             {
                 foreach (var regex in hinted.Regexes)
                 {
-                    text ??= Encoding.Latin1.GetString(bytes);
-                    var m = regex.Match(text);
-                    if (m.Success && m.Groups["version"] is { Success: true, Length: > 0 } version)
+                    try
                     {
-                        state.AddHinted(hinted.Product, version.Value, text);
+                        if (!regex.IsMatch(chars))
+                        {
+                            continue;
+                        }
+
+                        text ??= new string(chars);
+                        if (regex.Match(text).Groups["version"] is { Success: true, Length: > 0 } version)
+                        {
+                            state.AddHinted(hinted.Product, version.Value, text);
+                        }
+                    }
+                    catch (RegexMatchTimeoutException)
+                    {
+                        state.TimedOut = true;
                     }
                 }
             }
@@ -294,6 +320,8 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         public int Evaluations { get; set; }
 
         public bool Exhausted { get; set; }
+
+        public bool TimedOut { get; set; }
 
         public void AddFound(Product product, string version, string detail)
         {

@@ -97,9 +97,15 @@ public sealed class SignatureIndex
     /// <summary>The compiled index of a catalog, built once per catalog.</summary>
     public static SignatureIndex For(ProductCatalog catalog) => Cache.GetValue(catalog, c => new SignatureIndex(c));
 
-    /// <summary>Compiles a catalog regex: culture-invariant and linear-time (no backtracking on hostile strings).</summary>
+    /// <summary>Longest time one catalog regex may run on one string (they only see strings of at most 512 characters).</summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Compiles a catalog regex: culture-invariant, with a match timeout. Not NonBacktracking: its lazily built
+    /// automata cost hundreds of milliseconds per pattern on first use, more than scanning a whole rootfs.
+    /// </summary>
     public static Regex Compile(string pattern) =>
-        new(pattern, RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        new(pattern, RegexOptions.CultureInvariant, MatchTimeout);
 
     /// <summary>Indices of the anchors that start at <paramref name="text"/>[0].</summary>
     public IEnumerable<int> AnchorsAt(ReadOnlySpan<char> text)
