@@ -1,5 +1,6 @@
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.PackageDb;
+using FirmwareGate.Core.Inventory.Signatures;
 
 namespace FirmwareGate.Core.Analysis;
 
@@ -16,6 +17,8 @@ public static class AnalyzerSet
             new DpkgFileListAnalyzer(),
             new OpkgAnalyzer(catalog),
             new OsReleaseAnalyzer(),
+            new BinarySignatureAnalyzer(catalog),
+            new FileNameVersionAnalyzer(catalog),
         ];
     }
 }

@@ -66,4 +66,10 @@ public sealed record VersionPattern
 
     /// <summary>When true the pattern counts only in files whose name matches the product's <see cref="Product.Files"/> hints (bare version strings).</summary>
     public bool Hinted { get; init; }
+
+    /// <summary>
+    /// A literal that every match contains, searched for in the raw bytes before the regex runs. When null it is
+    /// derived from the regex's literal prefix (<see cref="Signatures.SignatureIndex.AnchorOf"/>).
+    /// </summary>
+    public string? Anchor { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed class ProductCatalog
     /// <summary>Creates a catalog from products; ids must be unique.</summary>
     public ProductCatalog(IEnumerable<Product> products)
     {
-        Products = [.. products.OrderBy(p => p.Id, StringComparer.Ordinal)];
+        Products = [.. products.Select(WithEmptyLists).OrderBy(p => p.Id, StringComparer.Ordinal)];
         _byId = Products.ToDictionary(p => p.Id, StringComparer.Ordinal);
     }
 
@@ -50,6 +50,18 @@ public sealed class ProductCatalog
 
     /// <summary>Products whose file-name hints match.</summary>
     public IEnumerable<Product> ByFileName(string fileName) => Products.Where(p => Matches(p.Files, fileName));
+
+    // The JSON source generator sets a property missing from the document to null, not to its initializer.
+    private static Product WithEmptyLists(Product p) => p with
+    {
+        Packages = p.Packages ?? [],
+        Sources = p.Sources ?? [],
+        Files = p.Files ?? [],
+        Sonames = p.Sonames ?? [],
+        Patterns = p.Patterns ?? [],
+        CpePart = p.CpePart ?? "a",
+        Type = p.Type ?? "application",
+    };
 
     /// <summary>True when <paramref name="name"/> matches one of the wildcard patterns ('*', '?'), case-sensitively.</summary>
     public static bool Matches(IReadOnlyList<string> patterns, string name)
