@@ -397,10 +397,33 @@ internal sealed class ElfParser(ElfInput input, ElfReadOptions options)
 
         if (dynamic.Find(ElfDynamicTag.GnuHash) is { } gnuHash && MapAddress(gnuHash) is { } g)
         {
-            return GnuHashSymbolCount(g.Offset, g.Available);
+            // A GNU hash with no hashed symbol (an executable exporting nothing) does not count the imports before
+            // symoffset; then the table ends where the next dynamic table starts, as ld lays them out.
+            return GnuHashSymbolCount(g.Offset, g.Available) ?? SymbolCountFromLayout(dynamic);
         }
 
         return null;
+    }
+
+    private int? SymbolCountFromLayout(ElfDynamic dynamic)
+    {
+        // DT_STRTAB, DT_HASH, DT_GNU_HASH, DT_RELA, DT_REL, DT_JMPREL, DT_VERSYM, DT_VERDEF, DT_VERNEED.
+        ReadOnlySpan<long> tables = [5, 4, 0x6ffffef5, 7, 17, 23, 0x6ffffff0, 0x6ffffffc, 0x6ffffffe];
+        if (dynamic.Find(ElfDynamicTag.SymTab) is not { } symtab)
+        {
+            return null;
+        }
+
+        ulong end = ulong.MaxValue;
+        foreach (var e in dynamic.Entries)
+        {
+            if (tables.Contains((long)e.Tag) && e.Value > symtab)
+            {
+                end = Math.Min(end, e.Value);
+            }
+        }
+
+        return end == ulong.MaxValue ? null : Cap((int)Math.Min((end - symtab) / (ulong)SymSize, int.MaxValue), options.MaxSymbols, 0, "dynamic symbols");
     }
 
     // GNU hash (no formal spec; binutils/glibc layout): nbuckets, symoffset, bloom_size, bloom_shift, bloom words,
@@ -432,7 +455,7 @@ internal sealed class ElfParser(ElfInput input, ElfReadOptions options)
 
         if (last < symoffset)
         {
-            return (int)Math.Min(symoffset, (ulong)options.MaxSymbols);
+            return null;
         }
 
         // Walk the last bucket's chain to its end; bounded by the cap and by the table's bytes.
