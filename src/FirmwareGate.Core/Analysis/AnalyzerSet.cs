@@ -11,6 +11,8 @@ public static class AnalyzerSet
         ArgumentNullException.ThrowIfNull(catalog);
         return
         [
+            new Inventory.Elf.ElfLinkAnalyzer(catalog),
+            new Inventory.Banners.BannerAnalyzer(catalog),
         ];
     }
 }
