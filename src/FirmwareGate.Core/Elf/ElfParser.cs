@@ -154,6 +154,10 @@ internal sealed class ElfParser(ElfInput input, ElfReadOptions options)
             list.Add(_is64
                 ? new ElfProgramHeader((ElfSegmentType)U32(p, 0), (ElfSegmentFlags)U32(p, 4), U64(p, 8), U64(p, 16), U64(p, 32), U64(p, 40), U64(p, 48))
                 : new ElfProgramHeader((ElfSegmentType)U32(p, 0), (ElfSegmentFlags)U32(p, 24), U32(p, 4), U32(p, 8), U32(p, 16), U32(p, 20), U32(p, 28)));
+            if (list[^1] is { Type: ElfSegmentType.Load } load && !Fits(load.Offset, load.FileSize))
+            {
+                Problem(load.Offset, $"PT_LOAD segment ({load.FileSize} bytes) runs past the end of the file ({input.Length} bytes): truncated");
+            }
         }
 
         return list;
