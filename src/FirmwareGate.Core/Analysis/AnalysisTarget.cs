@@ -6,12 +6,16 @@ namespace FirmwareGate.Core.Analysis;
 /// <summary>What an analyser sees of one file (or one raw layer) before it asks for the bytes.</summary>
 public sealed class AnalysisTarget
 {
-    internal AnalysisTarget(Layer layer, FsEntry? entry, IByteSource content)
+    internal AnalysisTarget(Layer layer, FsEntry? entry, IByteSource content, IReadOnlyList<Layer>? ancestors = null)
     {
         Layer = layer;
         Entry = entry;
         Content = content;
+        Ancestors = ancestors ?? [];
     }
+
+    /// <summary>The layers that contain <see cref="Layer"/>, outermost first (a uImage above its kernel); empty when unknown.</summary>
+    public IReadOnlyList<Layer> Ancestors { get; }
 
     /// <summary>The layer the file belongs to (a filesystem or archive), or the raw layer itself.</summary>
     public Layer Layer { get; }

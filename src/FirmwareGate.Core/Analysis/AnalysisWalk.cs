@@ -58,7 +58,7 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
     /// <summary>Regular files with content, and raw leaf layers, in tree order.</summary>
     internal static IEnumerable<AnalysisTarget> Targets(IEnumerable<Layer> layers)
     {
-        foreach (var layer in layers.SelectMany(l => l.Descendants()))
+        foreach (var (layer, ancestors) in layers.SelectMany(l => WithAncestors(l, [])))
         {
             if (layer.FileSystem is { } fs)
             {
@@ -66,13 +66,27 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
                 {
                     if (entry.Type == EntryType.File && entry.HardLinkTo is null && entry.Content is { } content)
                     {
-                        yield return new AnalysisTarget(layer, entry, content);
+                        yield return new AnalysisTarget(layer, entry, content, ancestors);
                     }
                 }
             }
             else if (layer.Children.Count == 0 && layer.Format != LayerFormats.Padding && layer.Source is { } source && source.Length > 0)
             {
-                yield return new AnalysisTarget(layer, null, source);
+                yield return new AnalysisTarget(layer, null, source, ancestors);
+            }
+        }
+    }
+
+    // Depth first, like Layer.Descendants, with the chain of layers above each one.
+    private static IEnumerable<(Layer Layer, IReadOnlyList<Layer> Ancestors)> WithAncestors(Layer layer, IReadOnlyList<Layer> above)
+    {
+        yield return (layer, above);
+        IReadOnlyList<Layer> chain = [.. above, layer];
+        foreach (var child in layer.Children)
+        {
+            foreach (var item in WithAncestors(child, chain))
+            {
+                yield return item;
             }
         }
     }

@@ -1,4 +1,6 @@
 using FirmwareGate.Core.Inventory;
+using FirmwareGate.Core.Inventory.Banners;
+using FirmwareGate.Core.Inventory.Elf;
 using FirmwareGate.Core.Inventory.PackageDb;
 using FirmwareGate.Core.Inventory.Signatures;
 
@@ -19,6 +21,8 @@ public static class AnalyzerSet
             new OsReleaseAnalyzer(),
             new BinarySignatureAnalyzer(catalog),
             new FileNameVersionAnalyzer(catalog),
+            new ElfLinkAnalyzer(catalog),
+            new BannerAnalyzer(catalog),
         ];
     }
 }

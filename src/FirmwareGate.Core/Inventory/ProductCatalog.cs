@@ -66,7 +66,8 @@ public sealed class ProductCatalog
     /// <summary>True when <paramref name="name"/> matches one of the wildcard patterns ('*', '?'), case-sensitively.</summary>
     public static bool Matches(IReadOnlyList<string> patterns, string name)
     {
-        foreach (string pattern in patterns)
+        // The JSON source generator leaves a list null when the product omits it (the initialiser does not run).
+        foreach (string pattern in patterns ?? [])
         {
             if (FileSystemName.MatchesSimpleExpression(pattern, name, ignoreCase: false))
             {

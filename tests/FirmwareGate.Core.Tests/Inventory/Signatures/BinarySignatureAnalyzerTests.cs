@@ -74,7 +74,7 @@ public class BinarySignatureAnalyzerTests
         Assert.Contains("libssl.so.3", nginx.Strings);
 
         var linked = Run(Analyzer, nginx.File, nginx.Bytes()).Observations;
-        var statically = Run(Analyzer, nginx.File, Elf(nginx.Strings.Where(s => !s.StartsWith("libssl.so", StringComparison.Ordinal) && !s.StartsWith("libcrypto.so", StringComparison.Ordinal)))).Observations;
+        var statically = Run(Analyzer, nginx.File, SignatureTestFiles.Elf(nginx.Strings.Where(s => !s.StartsWith("libssl.so", StringComparison.Ordinal) && !s.StartsWith("libcrypto.so", StringComparison.Ordinal)))).Observations;
 
         Assert.Equal(["nginx"], linked.Select(o => o.Product!.Id));
         Assert.Equal(["nginx", "openssl"], statically.Select(o => o.Product!.Id).Order(StringComparer.Ordinal));
@@ -84,7 +84,7 @@ public class BinarySignatureAnalyzerTests
     public void Two_distinct_bare_versions_in_one_file_give_no_version()
     {
         var fixture = SignatureFixture.Get("sqlite");
-        byte[] bytes = Elf([.. fixture.Strings, "3.39.4"]);
+        byte[] bytes = SignatureTestFiles.Elf([.. fixture.Strings, "3.39.4"]);
 
         var (observations, _, _) = Run(Analyzer, fixture.File, bytes);
 
@@ -95,7 +95,7 @@ public class BinarySignatureAnalyzerTests
     public void A_static_binary_holding_two_products_gives_both()
     {
         // Linked statically, zlib's code and strings are in the binary but not its SONAME (libz.so.1).
-        byte[] bytes = Elf([.. SignatureFixture.Get("busybox").Strings, .. SignatureFixture.Get("zlib").Strings.Where(s => !s.StartsWith("lib", StringComparison.Ordinal))]);
+        byte[] bytes = SignatureTestFiles.Elf([.. SignatureFixture.Get("busybox").Strings, .. SignatureFixture.Get("zlib").Strings.Where(s => !s.StartsWith("lib", StringComparison.Ordinal))]);
 
         var (observations, _, _) = Run(Analyzer, "/bin/busybox", bytes);
 
@@ -107,7 +107,7 @@ public class BinarySignatureAnalyzerTests
     [Fact]
     public void One_sighting_per_product_and_version_and_two_versions_give_two()
     {
-        byte[] bytes = Elf(["OpenSSL 3.0.20 7 Apr 2026", "x", "OpenSSL 3.0.20 7 Apr 2026", "OpenSSL 1.1.1w  11 Sep 2023"]);
+        byte[] bytes = SignatureTestFiles.Elf(["OpenSSL 3.0.20 7 Apr 2026", "x", "OpenSSL 3.0.20 7 Apr 2026", "OpenSSL 1.1.1w  11 Sep 2023"]);
 
         var (observations, _, _) = Run(Analyzer, "/usr/bin/app", bytes);
 
