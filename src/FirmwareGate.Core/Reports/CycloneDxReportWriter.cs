@@ -48,7 +48,7 @@ public static class CycloneDxReportWriter
         "urn:uuid:" + NameBasedUuid(SerialNamespace, $"firmwaregate/{toolVersion}/sha256:{imageSha256}").ToString("D", CultureInfo.InvariantCulture);
 
     /// <summary>Builds the CycloneDX model of a scan.</summary>
-    public static Bom Build(ScanResult result, string toolVersion)
+    internal static Bom Build(ScanResult result, string toolVersion)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(toolVersion);
@@ -94,7 +94,7 @@ public static class CycloneDxReportWriter
             SerialNumber = SerialNumber(result.Image.Sha256, toolVersion),
             Version = 1,
             Metadata = metadata,
-            Components = [.. components.Select(ToCdx)],
+            Components = components.Count > 0 ? [.. components.Select(ToCdx)] : null,
             Dependencies = Dependencies(firmwareRef, components),
         };
     }
@@ -108,6 +108,10 @@ public static class CycloneDxReportWriter
 
     /// <summary>The SBOM as a string.</summary>
     public static string ToJson(ScanResult result, string toolVersion) => CycloneDxJson.Serialize(Build(result, toolVersion));
+
+    /// <summary>The same SBOM through CycloneDX.Core's own <c>Serializer.Serialize</c> (reflection-based; tests compare it with <see cref="ToJson"/>).</summary>
+    internal static string ToJsonWithLibrarySerializer(ScanResult result, string toolVersion) =>
+        CycloneDxJson.SerializeWithLibrarySerializer(Build(result, toolVersion));
 
     /// <summary>
     /// Validates a CycloneDX 1.6 JSON document with CycloneDX.Core's own validator (the official JSON schema);
@@ -269,8 +273,11 @@ public static class CycloneDxReportWriter
         dependencies.AddRange(components.Where(c => edges[c.BomRef].Count > 0).Select(c => Edge(c.BomRef, edges[c.BomRef])));
         return dependencies;
 
-        static Dependency Edge(string from, IEnumerable<string> to) =>
-            new() { Ref = from, Dependencies = [.. to.Select(r => new Dependency { Ref = r })] };
+        static Dependency Edge(string from, IEnumerable<string> to)
+        {
+            var refs = to.Select(r => new Dependency { Ref = r }).ToList();
+            return new() { Ref = from, Dependencies = refs.Count > 0 ? refs : null };
+        }
     }
 
     private static List<CdxComponent>? LayerComponents(IEnumerable<Layer> layers)
