@@ -29,30 +29,47 @@ public static class FirmwareGateCommand
         var json = new Option<string?>("--json") { Description = "Write the JSON report to FILE ('-' for standard output).", HelpName = "FILE" };
         var now = new Option<string?>("--now") { Description = "Report time (ISO 8601) for reproducible output; default SOURCE_DATE_EPOCH, else the clock.", HelpName = "TIME" };
         var scanOut = new Option<DirectoryInfo?>("--output", "-o") { Description = "Also extract every layer into DIR (empty or absent).", HelpName = "DIR" };
-        var scan = new Command("scan", "Analyse an image and report its layers, coverage and files.") { image, json, now, scanOut, allowIncomplete, noNative, quiet };
+        var sbomFile = new Option<string?>("--sbom") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", HelpName = "FILE" };
+        var scan = new Command("scan", "Analyse an image and report its layers, coverage and files.") { image, json, sbomFile, now, scanOut, allowIncomplete, noNative, quiet };
         limits.AddTo(scan);
+
+        var sbomOut = new Option<string>("--output", "-o") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", Required = true, HelpName = "FILE" };
+        var sbom = new Command("sbom", "Analyse an image and write its CycloneDX 1.6 JSON SBOM: the firmware, its layers, the components found and their links.") { image, sbomOut, now, allowIncomplete, noNative, quiet };
+        limits.AddTo(sbom);
 
         var unpackOut = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder to extract into (empty or absent).", Required = true, HelpName = "DIR" };
         var unpack = new Command("unpack", "Extract every layer of an image into a folder: one folder per layer named OFFSET-FORMAT, filesystem trees in root/, entry lists in entries.tsv.") { image, unpackOut, allowIncomplete, noNative, quiet };
         limits.AddTo(unpack);
 
-        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, unpack };
+        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, sbom, unpack };
 
-        Invocation Read(ParseResult parse, CancellationToken ct, Option<DirectoryInfo?>? output) => new(parse, stdout, stderr, ct)
+        Invocation Read(ParseResult parse, CancellationToken ct) => new(parse, stdout, stderr, ct)
         {
             Image = parse.GetRequiredValue(image),
-            Output = output is null ? parse.GetRequiredValue(unpackOut) : parse.GetValue(output),
-            Json = output is null ? null : parse.GetValue(json),
-            Now = output is null ? null : parse.GetValue(now),
             Limits = limits.Read(parse),
             AllowIncomplete = parse.GetValue(allowIncomplete),
             NoNative = parse.GetValue(noNative),
             Quiet = parse.GetValue(quiet),
-            UnpackOnly = output is null,
         };
 
-        scan.SetAction((parse, ct) => RunScanAsync(Read(parse, ct, scanOut)));
-        unpack.SetAction((parse, ct) => RunScanAsync(Read(parse, ct, null)));
+        scan.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
+        {
+            Output = parse.GetValue(scanOut),
+            Json = parse.GetValue(json),
+            Sbom = parse.GetValue(sbomFile),
+            Now = parse.GetValue(now),
+        }));
+        sbom.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
+        {
+            Sbom = parse.GetRequiredValue(sbomOut),
+            Now = parse.GetValue(now),
+            SbomOnly = true,
+        }));
+        unpack.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
+        {
+            Output = parse.GetRequiredValue(unpackOut),
+            UnpackOnly = true,
+        }));
 
         var result = root.Parse(args);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
@@ -82,6 +99,12 @@ public static class FirmwareGateCommand
             }
 
             now = parsed;
+        }
+
+        if (inv.Json == "-" && inv.Sbom == "-")
+        {
+            await inv.Stderr.WriteLineAsync("firmwaregate: --json and --sbom cannot both write to standard output").ConfigureAwait(false);
+            return UsageError;
         }
 
         var options = new ScanOptions
@@ -118,22 +141,26 @@ public static class FirmwareGateCommand
                 return UsageError;
             }
 
-            if (inv.Json is { } jsonPath)
+            if (inv.Json is { } jsonPath && !await WriteOutputAsync(inv, jsonPath, () => JsonReportWriter.ToJson(result, Version)).ConfigureAwait(false))
             {
-                if (jsonPath == "-")
+                return UsageError;
+            }
+
+            if (inv.Sbom is { } sbomPath && !await WriteOutputAsync(inv, sbomPath, () => CycloneDxReportWriter.ToJson(result, Version)).ConfigureAwait(false))
+            {
+                return UsageError;
+            }
+
+            if (!inv.Quiet && inv.Json != "-" && inv.Sbom != "-")
+            {
+                if (inv.SbomOnly)
                 {
-                    await inv.Stdout.WriteAsync(JsonReportWriter.ToJson(result, Version)).ConfigureAwait(false);
+                    await inv.Stdout.WriteLineAsync($"{inv.Image.Name}: CycloneDX {CycloneDxReportWriter.SpecVersion} SBOM with {result.Inventory.Components.Count} component(s) written to {inv.Sbom}").ConfigureAwait(false);
                 }
                 else
                 {
-                    await using var file = File.Create(jsonPath);
-                    JsonReportWriter.Write(result, file, Version);
+                    summary.Write(result, inv.UnpackOnly);
                 }
-            }
-
-            if (!inv.Quiet && inv.Json != "-")
-            {
-                summary.Write(result, inv.UnpackOnly);
             }
 
             int code = result.ExitCode(inv.AllowIncomplete);
@@ -146,6 +173,28 @@ public static class FirmwareGateCommand
         }
     }
 
+    /// <summary>Writes a report to a file, or to standard output for '-'; false (with a message) when the file cannot be written.</summary>
+    private static async Task<bool> WriteOutputAsync(Invocation inv, string path, Func<string> render)
+    {
+        string text = render();
+        if (path == "-")
+        {
+            await inv.Stdout.WriteAsync(text).ConfigureAwait(false);
+            return true;
+        }
+
+        try
+        {
+            await File.WriteAllTextAsync(path, text, inv.CancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await inv.Stderr.WriteLineAsync($"firmwaregate: cannot write '{path}': {e.Message}").ConfigureAwait(false);
+            return false;
+        }
+    }
+
     private sealed record Invocation(ParseResult Parse, TextWriter Stdout, TextWriter Stderr, CancellationToken CancellationToken)
     {
         public required FileInfo Image { get; init; }
@@ -153,6 +202,8 @@ public static class FirmwareGateCommand
         public DirectoryInfo? Output { get; init; }
 
         public string? Json { get; init; }
+
+        public string? Sbom { get; init; }
 
         public string? Now { get; init; }
 
@@ -165,5 +216,7 @@ public static class FirmwareGateCommand
         public bool Quiet { get; init; }
 
         public bool UnpackOnly { get; init; }
+
+        public bool SbomOnly { get; init; }
     }
 }

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CycloneDX.Models;
+
+namespace FirmwareGate.Core.Reports;
+
+/// <summary>
+/// Serialises a CycloneDX model to JSON with CycloneDX.Core's serializer settings (its
+/// <c>JsonSerializerOptions</c> and converters), resolving the model's metadata from a source-generated
+/// context instead of reflection, so the native (AOT) build writes the same bytes as the JIT build.
+/// </summary>
+/// <remarks>
+/// <c>CycloneDX.Json.Serializer.Serialize</c> itself cannot be used in the native build: for any
+/// specification version below the library's newest it first deep-copies the BOM through protobuf-net
+/// (which needs runtime code generation), and it relies on reflection-based System.Text.Json. Its options
+/// and converters are the library's own (<c>CycloneDX.Json.Utils.GetJsonSerializerOptions</c>), so the
+/// output is the library's; a test compares the two. One deliberate difference: <c>evidence.identity</c> is
+/// always an array (the 1.6 form), where the library writes a single identity as a bare object (the 1.5 form,
+/// deprecated in 1.6).
+/// </remarks>
+internal static class CycloneDxJson
+{
+    private static readonly CycloneDxJsonContext Context = new(Options());
+
+    /// <summary>Indented JSON, characters outside ASCII and '+' kept as they are, LF line endings and a final newline.</summary>
+    public static string Serialize(Bom bom) =>
+        JsonSerializer.Serialize(bom, Context.Bom).ReplaceLineEndings("\n") + "\n";
+
+    private static JsonSerializerOptions Options()
+    {
+        var options = CycloneDX.Json.Utils.GetJsonSerializerOptions(useUnsafeRelaxedJsonEscaping: true);
+        options.Converters.Insert(0, new IdentityArrayConverter());
+        return options;
+    }
+
+    /// <summary>The same document through CycloneDX.Core's own <c>Serializer.Serialize</c> (reflection; not for the native build).</summary>
+    public static string SerializeWithLibrarySerializer(Bom bom) =>
+        CycloneDX.Json.Serializer.Serialize(bom, unsafeRelaxedJsonEscaping: true).ReplaceLineEndings("\n") + "\n";
+}
+
+/// <summary>Writes <c>evidence.identity</c> as an array whatever its length (CycloneDX 1.6).</summary>
+internal sealed class IdentityArrayConverter : JsonConverter<EvidenceIdentityList>
+{
+    /// <inheritdoc/>
+    public override EvidenceIdentityList Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("FirmwareGate only writes CycloneDX documents");
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, EvidenceIdentityList value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var identity in value.Identities ?? [])
+        {
+            JsonSerializer.Serialize(writer, identity, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<EvidenceIdentity>)options.GetTypeInfo(typeof(EvidenceIdentity)));
+        }
+
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>Source-generated System.Text.Json metadata of the CycloneDX model.</summary>
+[JsonSerializable(typeof(Bom))]
+[JsonSerializable(typeof(EvidenceIdentity))]
+internal sealed partial class CycloneDxJsonContext : JsonSerializerContext;
