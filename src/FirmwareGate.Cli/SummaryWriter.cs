@@ -40,6 +40,17 @@ internal sealed class SummaryWriter(TextWriter output)
         {
             output.WriteLine("warning   " + warning);
         }
+
+        const int notesShown = 10;
+        foreach (var note in result.AnalysisNotes.Take(notesShown))
+        {
+            output.WriteLine("note      " + EntryName.Display(note));
+        }
+
+        if (result.AnalysisNotes.Count > notesShown)
+        {
+            output.WriteLine($"note      ... and {result.AnalysisNotes.Count - notesShown} more (--json for all)");
+        }
     }
 
     private const int ComponentsShown = 12;

@@ -7,6 +7,7 @@ public sealed class AnalysisSink
 {
     private readonly ConcurrentDictionary<Type, ConcurrentQueue<object>> _items = new();
     private readonly ConcurrentQueue<string> _warnings = new();
+    private readonly ConcurrentQueue<string> _notes = new();
 
     /// <summary>Adds one result (a component observation, ELF facts, a certificate...).</summary>
     public void Add<T>(T item)
@@ -16,6 +17,13 @@ public sealed class AnalysisSink
     public void Warn(AnalysisTarget target, string analyzer, string message) =>
         _warnings.Enqueue($"{target.Location}: {analyzer}: {message}");
 
+    /// <summary>
+    /// Something odd about a file that did not stop its analysis (an ELF header that is not valid, while its
+    /// strings were still read): reported, but the analysis stays complete. Never include secret values.
+    /// </summary>
+    public void Note(AnalysisTarget target, string analyzer, string message) =>
+        _notes.Enqueue($"{target.Location}: {analyzer}: {message}");
+
     /// <summary>A problem not tied to one file.</summary>
     public void Warn(string analyzer, string message) => _warnings.Enqueue($"{analyzer}: {message}");
 
@@ -23,6 +31,8 @@ public sealed class AnalysisSink
         _items.TryGetValue(typeof(T), out var queue) ? [.. queue.Cast<T>()] : [];
 
     internal IReadOnlyList<string> Warnings => [.. _warnings];
+
+    internal IReadOnlyList<string> Notes => [.. _notes];
 }
 
 /// <summary>Everything the walk (and the steps after it) reported.</summary>
@@ -31,6 +41,9 @@ public sealed class AnalysisResults(AnalysisSink sink)
     /// <summary>All items of one type, in no particular order: consumers sort.</summary>
     public IReadOnlyList<T> Items<T>() => sink.Items<T>();
 
-    /// <summary>Warnings, sorted.</summary>
+    /// <summary>Warnings (what the analysis could not read), sorted.</summary>
     public IReadOnlyList<string> Warnings => [.. sink.Warnings.Order(StringComparer.Ordinal)];
+
+    /// <summary>Notes (odd files that were still analysed), sorted.</summary>
+    public IReadOnlyList<string> Notes => [.. sink.Notes.Order(StringComparer.Ordinal)];
 }

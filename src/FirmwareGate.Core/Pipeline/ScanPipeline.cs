@@ -71,6 +71,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
             var analysis = new AnalysisWalk(AnalyzerSet.CreateDefault(ProductCatalog.Default)) { Progress = Progress }.Run(layers, ct);
             result.Inventory = InventoryBuilder.Build(analysis);
             result.AnalysisWarnings = analysis.Warnings;
+            result.AnalysisNotes = analysis.Notes;
             result.DurationsMs["inventory"] = clock.ElapsedMilliseconds;
         }
 

@@ -50,6 +50,9 @@ public sealed class ScanResult : IDisposable
     /// <summary>Problems the analysers met (a malformed package database, an unreadable ELF), each naming the file.</summary>
     public IReadOnlyList<string> AnalysisWarnings { get; internal set; } = [];
 
+    /// <summary>Odd files the analysers still read (a malformed ELF header): reported, not counted as incomplete.</summary>
+    public IReadOnlyList<string> AnalysisNotes { get; internal set; } = [];
+
     /// <summary>True when any recognised format was found.</summary>
     public bool Recognised => Layers.Any(l => l.IsRecognised);
 

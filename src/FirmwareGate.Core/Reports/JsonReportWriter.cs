@@ -88,6 +88,13 @@ public static class JsonReportWriter
         }
 
         w.WriteEndArray();
+        w.WriteStartArray("notes");
+        foreach (var note in result.AnalysisNotes)
+        {
+            w.WriteStringValue(EntryName.Display(note));
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("limitsHit");
         foreach (var limit in result.LimitsHit.Order(StringComparer.Ordinal))
         {

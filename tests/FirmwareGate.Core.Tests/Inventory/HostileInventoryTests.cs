@@ -46,7 +46,7 @@ public sealed class HostileInventoryTests
         Assert.Contains(result.Inventory.Components, c => c.Name == "libfoo1" && c.Version == "1.2.3");
         Assert.DoesNotContain(result.Inventory.Components, c => c.Name is "noversion" or "trunc" && c.Version is not null);
         Assert.Contains(result.Warnings, w => w.Contains(":/var/lib/dpkg/status:", StringComparison.Ordinal));
-        Assert.Contains(result.Warnings, w => w.Contains(":/usr/lib/broken0000.so:", StringComparison.Ordinal));
+        Assert.Contains(result.AnalysisNotes, w => w.Contains(":/usr/lib/broken0000.so: elf:", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Warnings, w => w.Contains("Exception", StringComparison.Ordinal) && w.Contains("   at ", StringComparison.Ordinal));
     }
 

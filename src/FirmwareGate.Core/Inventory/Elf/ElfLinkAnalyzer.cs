@@ -30,14 +30,14 @@ public sealed class ElfLinkAnalyzer(ProductCatalog catalog) : IFileAnalyzer
         }
         catch (ElfFormatException e)
         {
-            sink.Warn(target, Name, e.Message);
+            sink.Note(target, Name, e.Message);
             return;
         }
 
         if (elf.Problems.Count > 0)
         {
             string more = elf.Problems.Count > 1 ? $" (and {elf.Problems.Count - 1} more)" : "";
-            sink.Warn(target, Name, elf.Problems[0] + more);
+            sink.Note(target, Name, elf.Problems[0] + more);
         }
 
         if (elf.Dynamic is not { } dynamic)
