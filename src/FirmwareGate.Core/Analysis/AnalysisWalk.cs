@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -91,9 +92,11 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
         }
     }
 
-    // Big files first so one large file does not finish last on a single worker.
-    private static IEnumerable<AnalysisTarget> Partition(List<AnalysisTarget> targets) =>
-        targets.OrderByDescending(t => t.Size);
+    // Tree order, handed out in growing chunks of neighbours: files stored next to each other (small files
+    // sharing one SquashFS fragment block) go to the same worker, whose block cache then decodes that block
+    // once; chunks are taken on demand, so a large file does not leave the other workers idle.
+    private static OrderablePartitioner<AnalysisTarget> Partition(List<AnalysisTarget> targets) =>
+        Partitioner.Create(targets, loadBalance: true);
 
     private void AnalyzeOne(AnalysisTarget target, AnalysisSink sink, CancellationToken ct)
     {

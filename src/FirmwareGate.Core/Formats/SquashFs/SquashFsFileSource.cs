@@ -69,8 +69,18 @@ internal sealed class SquashFsFileSource : IByteSource
             var destination = buffer[total..];
             if (within == 0 && destination.Length >= expected && index < _blockCount)
             {
-                // Whole block wanted: decode straight into the caller's buffer.
-                DecodeBlock(index, destination[..expected], expected);
+                // Whole block wanted: decode straight into the caller's buffer, unless this thread just decoded
+                // it for a short read (a file's head read before the whole file is).
+                var cache = ThreadBlock;
+                if (ReferenceEquals(cache.Owner, this) && cache.Index == index && cache.Buffer is not null && cache.Length == expected)
+                {
+                    cache.Buffer.AsSpan(0, expected).CopyTo(destination);
+                }
+                else
+                {
+                    DecodeBlock(index, destination[..expected], expected);
+                }
+
                 total += expected;
                 offset += expected;
                 continue;
