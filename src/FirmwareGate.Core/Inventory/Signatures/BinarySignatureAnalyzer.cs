@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using FirmwareGate.Core.Analysis;
+using FirmwareGate.Core.Elf;
 
 namespace FirmwareGate.Core.Inventory.Signatures;
 
@@ -41,6 +42,9 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
     // Bare version strings are short; longer strings are not offered to hinted patterns.
     private const int MaxBareLength = 64;
 
+    // SHF_EXECINSTR.
+    private const ulong ExecInstr = 0x4;
+
     private static readonly byte[] ElfMagic = [0x7F, (byte)'E', (byte)'L', (byte)'F'];
 
     private readonly SignatureIndex _index = SignatureIndex.For(catalog);
@@ -66,7 +70,12 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         if (file.FitsInMemory)
         {
             var bytes = file.Bytes;
-            Scan(bytes, 0, bytes.Length, state);
+            foreach (var (start, end) in StringRegions(file.Memory))
+            {
+                var region = bytes[start..end];
+                Scan(region, 0, region.Length, state);
+            }
+
             sha256 = state.Found.Count > 0 || state.HasHintedVersion ? Convert.ToHexStringLower(SHA256.HashData(bytes)) : null;
         }
         else
@@ -137,6 +146,71 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The parts of an ELF file that can hold strings: every section except machine code, relocations, symbol
+    /// and hash tables, and .bss; about half of a binary's bytes are skipped. The whole file when it is not
+    /// ELF, or its section headers are missing or faulty.
+    /// </summary>
+    internal static IReadOnlyList<(int Start, int End)> StringRegions(ReadOnlyMemory<byte> bytes)
+    {
+        IReadOnlyList<(int, int)> whole = [(0, bytes.Length)];
+        if (!ElfFile.IsElf(bytes.Span))
+        {
+            return whole;
+        }
+
+        ElfFile elf;
+        try
+        {
+            elf = ElfFile.Parse(bytes);
+        }
+        catch (ElfFormatException)
+        {
+            return whole;
+        }
+
+        if (elf.Problems.Count > 0 || elf.Sections.Count == 0)
+        {
+            return whole;
+        }
+
+        var regions = new List<(int Start, int End)>();
+        foreach (var section in elf.Sections)
+        {
+            bool skip = (section.Flags & ExecInstr) != 0 || section.Type is ElfSectionType.Null or ElfSectionType.NoBits or ElfSectionType.Rel
+                or ElfSectionType.Rela or ElfSectionType.Hash or ElfSectionType.GnuHash or ElfSectionType.SymTab or ElfSectionType.DynSym;
+            if (skip || section.Size == 0 || section.Offset >= (ulong)bytes.Length)
+            {
+                continue;
+            }
+
+            int start = (int)section.Offset;
+            int end = (int)Math.Min((ulong)bytes.Length, section.Offset + Math.Min(section.Size, (ulong)bytes.Length));
+            regions.Add((start, end));
+        }
+
+        if (regions.Count == 0)
+        {
+            return whole;
+        }
+
+        regions.Sort();
+        var merged = new List<(int Start, int End)> { regions[0] };
+        foreach (var (start, end) in regions.Skip(1))
+        {
+            if (start <= merged[^1].End)
+            {
+                merged[^1] = (merged[^1].Start, Math.Max(merged[^1].End, end));
+            }
+            else
+            {
+                merged.Add((start, end));
+            }
+        }
+
+        return merged;
     }
 
     private static ComponentObservation Observation(AnalysisTarget target, Product product, string version, string detail, double confidence, string? sha256) => new()
