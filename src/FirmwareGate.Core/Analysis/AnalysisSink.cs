@@ -44,6 +44,12 @@ public sealed class AnalysisResults(AnalysisSink sink)
     /// <summary>Warnings (what the analysis could not read), sorted.</summary>
     public IReadOnlyList<string> Warnings => [.. sink.Warnings.Order(StringComparer.Ordinal)];
 
-    /// <summary>Notes (odd files that were still analysed), sorted.</summary>
+    /// <summary>CPU milliseconds, summed over workers, spent reading (decoding) the files the analysers asked for.</summary>
+    public long ReadCpuMs { get; init; }
+
+    /// <summary>CPU milliseconds, summed over workers, spent in the analysers themselves.</summary>
+    public long AnalyseCpuMs { get; init; }
+
+        /// <summary>Notes (odd files that were still analysed), sorted.</summary>
     public IReadOnlyList<string> Notes => [.. sink.Notes.Order(StringComparer.Ordinal)];
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -26,12 +27,13 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
     public AnalysisResults Run(IEnumerable<Layer> layers, CancellationToken ct)
     {
         var sink = new AnalysisSink();
+        var timing = new WalkTiming();
         var targets = Targets(layers).ToList();
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = ct };
         Parallel.ForEach(Partition(targets), options, target =>
         {
-            AnalyzeOne(target, sink, ct);
+            AnalyzeOne(target, sink, timing, ct);
             int n = Interlocked.Increment(ref done);
             if (n % 500 == 0)
             {
@@ -39,7 +41,7 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
             }
         });
 
-        var results = new AnalysisResults(sink);
+        var results = new AnalysisResults(sink) { ReadCpuMs = timing.ReadMs, AnalyseCpuMs = timing.AnalyseMs };
         foreach (var step in steps ?? [])
         {
             ct.ThrowIfCancellationRequested();
@@ -98,13 +100,15 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
     private static OrderablePartitioner<AnalysisTarget> Partition(List<AnalysisTarget> targets) =>
         Partitioner.Create(targets, loadBalance: true);
 
-    private void AnalyzeOne(AnalysisTarget target, AnalysisSink sink, CancellationToken ct)
+    private void AnalyzeOne(AnalysisTarget target, AnalysisSink sink, WalkTiming timing, CancellationToken ct)
     {
         Span<byte> headBuffer = stackalloc byte[AnalyzedFile.HeadLength];
         int headLength;
+        long started = Stopwatch.GetTimestamp();
         try
         {
             headLength = target.Content.ReadFully(0, headBuffer);
+            timing.AddRead(Stopwatch.GetTimestamp() - started);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -128,6 +132,7 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
         }
 
         using var file = new AnalyzedFile(target, MaxInMemoryBytes, ct);
+        started = Stopwatch.GetTimestamp();
         foreach (var analyzer in wanting)
         {
             ct.ThrowIfCancellationRequested();
@@ -140,5 +145,24 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
                 sink.Warn(target, analyzer.Name, $"{e.GetType().Name}: {e.Message}");
             }
         }
+
+        long total = Stopwatch.GetTimestamp() - started;
+        timing.AddRead(file.ReadTicks);
+        timing.AddAnalyse(total - file.ReadTicks);
+    }
+
+    /// <summary>CPU time of the walk, summed over workers: reading (decoding) files versus analysing them.</summary>
+    private sealed class WalkTiming
+    {
+        private long _read;
+        private long _analyse;
+
+        public long ReadMs => Interlocked.Read(ref _read) * 1000 / Stopwatch.Frequency;
+
+        public long AnalyseMs => Interlocked.Read(ref _analyse) * 1000 / Stopwatch.Frequency;
+
+        public void AddRead(long ticks) => Interlocked.Add(ref _read, ticks);
+
+        public void AddAnalyse(long ticks) => Interlocked.Add(ref _analyse, ticks);
     }
 }

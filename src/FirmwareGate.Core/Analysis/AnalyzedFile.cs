@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Analysis;
@@ -26,6 +27,9 @@ public sealed class AnalyzedFile : IDisposable
 
     /// <summary>The file.</summary>
     public AnalysisTarget Target { get; }
+
+    /// <summary>Stopwatch ticks spent reading (decoding) the whole file into memory, 0 until it is read.</summary>
+    internal long ReadTicks { get; private set; }
 
     /// <summary>Files larger than this are not loaded whole; use <see cref="ForEachChunk"/>.</summary>
     public long MaxInMemoryBytes { get; }
@@ -98,8 +102,10 @@ public sealed class AnalyzedFile : IDisposable
                     throw new InvalidOperationException($"{Target.Location} is {Target.Size} bytes, over the in-memory cap of {MaxInMemoryBytes}");
                 }
 
+                long started = Stopwatch.GetTimestamp();
                 _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, Target.Size));
                 _length = Target.Content.ReadFully(0, _buffer.AsSpan(0, (int)Target.Size));
+                ReadTicks = Stopwatch.GetTimestamp() - started;
             }
 
             return _buffer.AsMemory(0, _length);

@@ -73,6 +73,8 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
             result.AnalysisWarnings = analysis.Warnings;
             result.AnalysisNotes = analysis.Notes;
             result.DurationsMs["inventory"] = clock.ElapsedMilliseconds;
+            result.DurationsMs["inventoryReadCpu"] = analysis.ReadCpuMs;
+            result.DurationsMs["inventoryAnalyseCpu"] = analysis.AnalyseCpuMs;
         }
 
         if (root is not null)
