@@ -50,6 +50,6 @@ public sealed class AnalysisResults(AnalysisSink sink)
     /// <summary>CPU milliseconds, summed over workers, spent in the analysers themselves.</summary>
     public long AnalyseCpuMs { get; init; }
 
-        /// <summary>Notes (odd files that were still analysed), sorted.</summary>
+    /// <summary>Notes (odd files that were still analysed), sorted.</summary>
     public IReadOnlyList<string> Notes => [.. sink.Notes.Order(StringComparer.Ordinal)];
 }
