@@ -85,6 +85,32 @@ public sealed record ComponentObservation
 
     /// <summary>Package (dpkg/opkg binary package name) for package-database sightings.</summary>
     public string? Package { get; init; }
+
+    /// <summary>A sighting of a catalog product (name, vendor and type from the catalog).</summary>
+    /// <param name="product">The product.</param>
+    /// <param name="version">Upstream version, or null when the sighting shows none.</param>
+    /// <param name="method">How it was found.</param>
+    /// <param name="confidence">0..1.</param>
+    /// <param name="location">Where (<see cref="Analysis.AnalysisTarget.Location"/>).</param>
+    /// <param name="path">Path inside the filesystem, when in a file.</param>
+    /// <param name="detail">What was seen.</param>
+    public static ComponentObservation Of(Product product, string? version, EvidenceMethod method, double confidence, string location, string? path, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        return new ComponentObservation
+        {
+            Product = product,
+            Name = product.Name,
+            Vendor = product.Vendor,
+            Type = product.ComponentType,
+            Version = version,
+            Method = method,
+            Confidence = confidence,
+            Location = location,
+            Path = path,
+            Detail = detail,
+        };
+    }
 }
 
 /// <summary>The files a package database says a package installed (dpkg <c>info/*.list</c>, opkg <c>*.list</c>).</summary>

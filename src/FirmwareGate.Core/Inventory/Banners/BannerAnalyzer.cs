@@ -142,19 +142,7 @@ public sealed partial class BannerAnalyzer(ProductCatalog catalog) : IFileAnalyz
             return;
         }
 
-        sink.Add(new ComponentObservation
-        {
-            Product = product,
-            Name = product.Name,
-            Vendor = product.Vendor,
-            Type = product.ComponentType,
-            Version = version,
-            Method = EvidenceMethod.Banner,
-            Confidence = confidence,
-            Location = location,
-            Path = path,
-            Detail = detail.Length > DetailLength ? detail[..DetailLength] : detail,
-        });
+        sink.Add(ComponentObservation.Of(product, version, EvidenceMethod.Banner, confidence, location, path, detail.Length > DetailLength ? detail[..DetailLength] : detail));
     }
 
     /// <summary>"/lib/modules/6.1.0-50-arm64/kernel/fs/ext4.ko" -> "6.1.0-50-arm64"; null outside a module folder.</summary>

@@ -48,19 +48,7 @@ public sealed class ElfLinkAnalyzer(ProductCatalog catalog) : IFileAnalyzer
         sink.Add(new ElfLinkInfo(target.Layer.Location, target.Path, dynamic.Soname, dynamic.Needed));
         if (dynamic.Soname is { } soname && catalog.BySoname(soname) is { } product)
         {
-            sink.Add(new ComponentObservation
-            {
-                Product = product,
-                Name = product.Name,
-                Vendor = product.Vendor,
-                Type = product.ComponentType,
-                Version = null,
-                Method = EvidenceMethod.ElfSoname,
-                Confidence = SonameConfidence,
-                Location = target.Location,
-                Path = target.Path,
-                Detail = "SONAME " + soname,
-            });
+            sink.Add(ComponentObservation.Of(product, null, EvidenceMethod.ElfSoname, SonameConfidence, target.Location, target.Path, "SONAME " + soname));
         }
     }
 }

@@ -213,20 +213,8 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         return merged;
     }
 
-    private static ComponentObservation Observation(AnalysisTarget target, Product product, string version, string detail, double confidence, string? sha256) => new()
-    {
-        Product = product,
-        Name = product.Name,
-        Version = version,
-        Vendor = product.Vendor,
-        Type = product.ComponentType,
-        Method = EvidenceMethod.BinarySignature,
-        Confidence = confidence,
-        Location = target.Location,
-        Path = target.Path,
-        Detail = detail,
-        FileSha256 = sha256,
-    };
+    private static ComponentObservation Observation(AnalysisTarget target, Product product, string version, string detail, double confidence, string? sha256) =>
+        ComponentObservation.Of(product, version, EvidenceMethod.BinarySignature, confidence, target.Location, target.Path, detail) with { FileSha256 = sha256 };
 
     /// <summary>Scans <paramref name="data"/>; anchor hits are taken in [<paramref name="ownedStart"/>, <paramref name="ownedEnd"/>).</summary>
     private void Scan(ReadOnlySpan<byte> data, int ownedStart, int ownedEnd, ScanState state)

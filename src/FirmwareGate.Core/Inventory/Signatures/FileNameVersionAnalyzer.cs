@@ -34,19 +34,7 @@ public sealed class FileNameVersionAnalyzer(ProductCatalog catalog) : IFileAnaly
         var target = file.Target;
         foreach (var (product, version) in Matches(target.FileName))
         {
-            sink.Add(new ComponentObservation
-            {
-                Product = product,
-                Name = product.Name,
-                Version = version,
-                Vendor = product.Vendor,
-                Type = product.ComponentType,
-                Method = EvidenceMethod.Filename,
-                Confidence = Confidence,
-                Location = target.Location,
-                Path = target.Path,
-                Detail = target.FileName,
-            });
+            sink.Add(ComponentObservation.Of(product, version, EvidenceMethod.Filename, Confidence, target.Location, target.Path, target.FileName));
         }
     }
 
