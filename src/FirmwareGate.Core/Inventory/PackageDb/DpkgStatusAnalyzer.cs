@@ -47,20 +47,9 @@ public sealed class DpkgStatusAnalyzer(ProductCatalog catalog) : IFileAnalyzer
         var facts = ReleaseFacts.Of(target.Layer);
         string ns = facts.DebNamespace;
         string? distro = facts.DebDistro;
-        var seen = new HashSet<(string, string?)>();
         long copyrightBudget = MaxCopyrightBytesPerDatabase;
-        foreach (var stanza in stanzas)
+        foreach (var (entry, _) in PackageEntry.Distinct(stanzas, warnings.Add))
         {
-            if (PackageEntry.From(stanza, warnings.Add) is not { } entry)
-            {
-                continue;
-            }
-
-            if (!seen.Add((entry.Package, entry.Architecture)))
-            {
-                warnings.Add($"package {entry.Package} ({entry.Architecture ?? "no architecture"}) listed again at line {entry.Line}; the first entry is kept");
-                continue;
-            }
 
             string purl = PackageUrl.Create("deb", ns, entry.Source ?? entry.Package, entry.Version, ("arch", entry.Architecture), ("distro", distro));
             var licenses = Licenses(target.Layer, entry.Package, ref copyrightBudget, file.CancellationToken);

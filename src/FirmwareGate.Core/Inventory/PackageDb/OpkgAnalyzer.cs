@@ -59,19 +59,9 @@ public sealed class OpkgAnalyzer(ProductCatalog catalog) : IFileAnalyzer
 
         string? ns = ReleaseFacts.Of(target.Layer).IsOpenWrt ? "openwrt" : null;
         string infoDir = isControl ? InfoDir(target.Path)! : target.Path[..target.Path.LastIndexOf('/')] + "/info/";
-        var seen = new HashSet<(string, string?)>();
-        foreach (var stanza in stanzas)
+        foreach (var (found, stanza) in PackageEntry.Distinct(stanzas, warnings.Add))
         {
-            if (PackageEntry.From(stanza, warnings.Add) is not { } entry)
-            {
-                continue;
-            }
-
-            if (!seen.Add((entry.Package, entry.Architecture)))
-            {
-                warnings.Add($"package {entry.Package} ({entry.Architecture ?? "no architecture"}) listed again at line {entry.Line}; the first entry is kept");
-                continue;
-            }
+            var entry = found;
 
             string? license = stanza["License"];
             if (!isControl && Control(target.Layer, infoDir, entry.Package, file.CancellationToken) is { } control)

@@ -15,6 +15,27 @@ internal sealed record PackageEntry(string Package, string? Version, string? Sou
     /// Reads the paragraph's Package, Version, Source and Architecture. Null (with a warning) when it has no
     /// valid Package; null without a warning when its Status says it is not installed.
     /// </summary>
+    /// <summary>The valid entries of a database in file order, each package and architecture once; a repeat is reported and skipped.</summary>
+    public static IEnumerable<(PackageEntry Entry, ControlStanza Stanza)> Distinct(IEnumerable<ControlStanza> stanzas, Action<string> warn)
+    {
+        var seen = new HashSet<(string, string?)>();
+        foreach (var stanza in stanzas)
+        {
+            if (From(stanza, warn) is not { } entry)
+            {
+                continue;
+            }
+
+            if (!seen.Add((entry.Package, entry.Architecture)))
+            {
+                warn($"package {entry.Package} ({entry.Architecture ?? "no architecture"}) listed again at line {entry.Line}; the first entry is kept");
+                continue;
+            }
+
+            yield return (entry, stanza);
+        }
+    }
+
     public static PackageEntry? From(ControlStanza stanza, Action<string> warn)
     {
         string? package = stanza["Package"];
