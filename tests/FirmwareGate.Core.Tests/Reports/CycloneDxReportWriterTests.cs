@@ -13,12 +13,13 @@ public sealed class CycloneDxReportWriterTests
 {
     private const string ToolVersion = "9.8.7";
 
-    private static string Sample => Path.Combine(TestPaths.RepoRoot, "samples", "router-sample.trx");
+    // A small TRX router image (the tree fixture in SquashFS behind a uImage); the writer's inputs are set by hand below.
+    private static string Sample => TestPaths.Fixture("trx-v1.trx");
 
     /// <summary>An inventory shaped like a small router: an OS release, a package, two libraries linked in a cycle, one found by name only.</summary>
     internal static InventoryResult SampleInventory()
     {
-        const string Layer = "router-sample.trx@0x1074:trx/squashfs(xz)";
+        const string Layer = "trx-v1.trx@0x1074:trx/squashfs(xz)";
         var os = new Component
         {
             BomRef = "os:debian@12",
@@ -69,7 +70,7 @@ public sealed class CycloneDxReportWriterTests
             Name = "u-boot",
             Version = "2023.01",
             Type = ComponentType.Firmware,
-            Evidence = [new ComponentEvidence("router-sample.trx@0x1c:trx/uimage", null, EvidenceMethod.Banner, 0.8, "U-Boot 2023.01")],
+            Evidence = [new ComponentEvidence("trx-v1.trx@0x1c:trx/uimage", null, EvidenceMethod.Banner, 0.8, "U-Boot 2023.01")],
         };
         return new InventoryResult { Components = [busybox, os, libc, ld, uboot], OperatingSystem = os };
     }
@@ -103,7 +104,7 @@ public sealed class CycloneDxReportWriterTests
 
         var firmware = metadata.GetProperty("component");
         Assert.Equal("firmware", firmware.GetProperty("type").GetString());
-        Assert.Equal("router-sample.trx", firmware.GetProperty("name").GetString());
+        Assert.Equal("trx-v1.trx", firmware.GetProperty("name").GetString());
         Assert.Equal("12", firmware.GetProperty("version").GetString());
         var hash = Assert.Single(firmware.GetProperty("hashes").EnumerateArray());
         Assert.Equal("SHA-256", hash.GetProperty("alg").GetString());
@@ -111,10 +112,10 @@ public sealed class CycloneDxReportWriterTests
 
         // The recognised layers nest inside the firmware in tree order, named by location.
         var trx = Assert.Single(firmware.GetProperty("components").EnumerateArray());
-        Assert.Equal("router-sample.trx@0x0:trx", trx.GetProperty("name").GetString());
+        Assert.Equal("trx-v1.trx@0x0:trx", trx.GetProperty("name").GetString());
         Assert.Equal("layer:1", trx.GetProperty("bom-ref").GetString());
         Assert.Equal(
-            ["router-sample.trx@0x0:trx/uimage", "router-sample.trx@0x0:trx/squashfs(xz)"],
+            ["trx-v1.trx@0x0:trx/uimage", "trx-v1.trx@0x0:trx/squashfs(xz)"],
             trx.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         var squashfs = trx.GetProperty("components")[1];
         Assert.Equal("file", squashfs.GetProperty("type").GetString());
@@ -152,7 +153,7 @@ public sealed class CycloneDxReportWriterTests
 
         var evidence = busybox.GetProperty("evidence");
         Assert.Equal(
-            ["router-sample.trx@0x1074:trx/squashfs(xz):/bin/busybox", "router-sample.trx@0x1074:trx/squashfs(xz):/var/lib/dpkg/status"],
+            ["trx-v1.trx@0x1074:trx/squashfs(xz):/bin/busybox", "trx-v1.trx@0x1074:trx/squashfs(xz):/var/lib/dpkg/status"],
             evidence.GetProperty("occurrences").EnumerateArray().Select(o => o.GetProperty("location").GetString()));
         var identity = Assert.Single(evidence.GetProperty("identity").EnumerateArray());
         Assert.Equal("purl", identity.GetProperty("field").GetString());
@@ -190,7 +191,7 @@ public sealed class CycloneDxReportWriterTests
         Assert.Equal(["lib:libc.so.6"], deps["lib:ld.so"]);
 
         // The firmware depends on the components no other component links against.
-        Assert.Equal(["fw:u-boot@2023.01", "os:debian@12", "pkg:deb/debian/busybox@1:1.35.0-4+b3"], deps["firmware:router-sample.trx"]);
+        Assert.Equal(["fw:u-boot@2023.01", "os:debian@12", "pkg:deb/debian/busybox@1:1.35.0-4+b3"], deps["firmware:trx-v1.trx"]);
         Assert.Equal(4, deps.Count);
     }
 
@@ -202,7 +203,7 @@ public sealed class CycloneDxReportWriterTests
         result.Inventory = new InventoryResult { Components = [.. inventory.Components.Where(c => c.Name != "busybox")] };
         using var doc = JsonDocument.Parse(CycloneDxReportWriter.ToJson(result, ToolVersion));
         var firmware = doc.RootElement.GetProperty("dependencies")[0];
-        Assert.Equal("firmware:router-sample.trx", firmware.GetProperty("ref").GetString());
+        Assert.Equal("firmware:trx-v1.trx", firmware.GetProperty("ref").GetString());
         Assert.Equal(["fw:u-boot@2023.01", "lib:libc.so.6", "os:debian@12"], firmware.GetProperty("dependsOn").EnumerateArray().Select(e => e.GetString()));
 
         // Without an OS release the firmware has no version.
