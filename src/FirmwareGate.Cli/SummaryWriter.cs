@@ -64,6 +64,12 @@ internal sealed class SummaryWriter(TextWriter output)
             .GroupBy(x => x.Method)
             .OrderBy(g => g.Key)
             .Select(g => $"{InventoryNames.Of(g.Key)} {g.Count()}");
+        if (components.Count == 0)
+        {
+            output.WriteLine("components 0 (no package database, version string or banner identified any software)");
+            return;
+        }
+
         output.WriteLine($"components {components.Count} ({versioned} with a version; found by {string.Join(", ", byMethod)})");
         if (inventory.OperatingSystem is { } os)
         {
