@@ -511,19 +511,27 @@ public sealed partial class Unpacker
         for (int i = 0; i < top.Count; i++)
         {
             var layer = top[i];
-            Assign(layer, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), $"{imageName}@0x{layer.Offset ?? 0:x}:", "");
+            Assign(layer, (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), imageName, layer.Offset ?? 0, exact: true, "");
         }
     }
 
-    private static void Assign(Layer layer, string id, string prefix, string chain)
+    /// <summary>
+    /// Ids and locations. A location's offset is where the layer starts in the image while every layer above it
+    /// was carved from its parent's bytes (<c>router.trx@0x4bb9d4:trx/squashfs(xz)</c>); below a decoded layer
+    /// (a gzip stream's content) it stays the offset of the last layer carved from the image.
+    /// </summary>
+    private static void Assign(Layer layer, string id, string imageName, long offset, bool exact, string chain)
     {
         layer.Id = id;
         string step = layer.Compression is { } c && layer.FileSystem is not null ? $"{layer.Format}({c})" : layer.Format;
         string here = chain.Length == 0 ? step : chain + "/" + step;
-        layer.Location = prefix + here;
+        layer.Location = $"{imageName}@0x{offset:x}:{here}";
         for (int i = 0; i < layer.Children.Count; i++)
         {
-            Assign(layer.Children[i], id + "." + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), prefix, here);
+            var child = layer.Children[i];
+            bool childExact = exact && layer.ChildrenAreCarved && (child.CarvedOffset ?? child.Offset) is not null;
+            long childOffset = childExact ? offset + (child.CarvedOffset ?? child.Offset)!.Value : offset;
+            Assign(child, id + "." + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), imageName, childOffset, childExact, here);
         }
     }
 

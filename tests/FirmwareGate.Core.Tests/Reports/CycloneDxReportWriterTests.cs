@@ -115,7 +115,8 @@ public sealed class CycloneDxReportWriterTests
         Assert.Equal("trx-v1.trx@0x0:trx", trx.GetProperty("name").GetString());
         Assert.Equal("layer:1", trx.GetProperty("bom-ref").GetString());
         Assert.Equal(
-            ["trx-v1.trx@0x0:trx/uimage", "trx-v1.trx@0x0:trx/squashfs(xz)"],
+            // Offsets in the image: the TRX header is 28 bytes; its partition table puts the SquashFS at 0x1074.
+            ["trx-v1.trx@0x1c:trx/uimage", "trx-v1.trx@0x1074:trx/squashfs(xz)"],
             trx.GetProperty("components").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
         var squashfs = trx.GetProperty("components")[1];
         Assert.Equal("file", squashfs.GetProperty("type").GetString());
