@@ -41,12 +41,16 @@ public sealed class ProductCatalog
     public Product? ById(string id) => _byId.GetValueOrDefault(id);
 
     /// <summary>The product a binary package belongs to, by its name, else by its source package name.</summary>
+    /// <remarks>An exact name in any product wins over a wildcard pattern ("tcpdump" is tcpdump's, not iproute2's "tc-*").</remarks>
     public Product? ByPackage(string package, string? source = null) =>
-        Products.FirstOrDefault(p => Matches(p.Packages, package))
-        ?? (source is null ? null : Products.FirstOrDefault(p => Matches(p.Sources, source)));
+        Best(p => p.Packages, package) ?? (source is null ? null : Best(p => p.Sources, source));
 
-    /// <summary>The product whose libraries carry this SONAME.</summary>
-    public Product? BySoname(string soname) => Products.FirstOrDefault(p => Matches(p.Sonames, soname));
+    /// <summary>The product whose libraries carry this SONAME (an exact name before a pattern).</summary>
+    public Product? BySoname(string soname) => Best(p => p.Sonames, soname);
+
+    private Product? Best(Func<Product, IReadOnlyList<string>?> names, string name) =>
+        Products.FirstOrDefault(p => names(p)?.Contains(name, StringComparer.Ordinal) == true)
+        ?? Products.FirstOrDefault(p => Matches(names(p) ?? [], name));
 
     /// <summary>Products whose file-name hints match.</summary>
     public IEnumerable<Product> ByFileName(string fileName) => Products.Where(p => Matches(p.Files, fileName));

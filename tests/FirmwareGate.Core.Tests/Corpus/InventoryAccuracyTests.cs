@@ -30,7 +30,11 @@ public sealed class InventoryAccuracyTests(ITestOutputHelper output)
         var findable = truth.Where(t => t.Findable).ToList();
         var missed = findable.Where(t => !reported.Any(c => t.SameProduct(c) && c.Version == t.Version)).ToList();
         int foundAll = truth.Count(t => reported.Any(c => t.SameProduct(c) && c.Version == t.Version));
-        var unproven = reported.Where(c => !truth.Any(t => t.SameProduct(c) && (c.Version is null || c.Version == t.Version)) && !ProvenByDatabase(c)).ToList();
+        // A component is real when the manifest lists it, or when a package database entry proves it and that
+        // package is not one the manifest gives to another product (a misnamed package is not a real component).
+        var unproven = reported.Where(c => !truth.Any(t => t.SameProduct(c) && (c.Version is null || c.Version == t.Version))
+            && !(ProvenByDatabase(c) && !PackagesOf(c).Any(p => truth.Any(t => t.Packages.Contains(p)))))
+            .ToList();
 
         double recall = findable.Count == 0 ? 1 : (double)(findable.Count - missed.Count) / findable.Count;
         double precision = reported.Count == 0 ? 1 : (double)(reported.Count - unproven.Count) / reported.Count;
@@ -52,7 +56,14 @@ public sealed class InventoryAccuracyTests(ITestOutputHelper output)
 
     private static bool ProvenByDatabase(Component c) => c.Evidence.Any(e => e.Method == EvidenceMethod.PackageDb);
 
-    private sealed record ManifestComponent(string Name, string Version, string? CpeVendorProduct, bool Findable)
+    // Package-database evidence reads "dpkg: libssl3 3.0.20-1~deb12u2 (source openssl)" or "opkg: busybox 1.35.0-4".
+    private static IEnumerable<string> PackagesOf(Component c) => c.Evidence
+        .Where(e => e.Method == EvidenceMethod.PackageDb && e.Detail is not null)
+        .Select(e => System.Text.RegularExpressions.Regex.Match(e.Detail!, "^(?:dpkg|opkg): (\\S+) "))
+        .Where(m => m.Success)
+        .Select(m => m.Groups[1].Value);
+
+    private sealed record ManifestComponent(string Name, string Version, string? CpeVendorProduct, bool Findable, IReadOnlyList<string> Packages)
     {
         public static ManifestComponent From(JsonElement e)
         {
@@ -62,7 +73,8 @@ public sealed class InventoryAccuracyTests(ITestOutputHelper output)
                 e.GetProperty("name").GetString()!,
                 e.GetProperty("version").GetString()!,
                 parts.Length > 4 ? parts[3] + ":" + parts[4] : null,
-                e.GetProperty("version_visible").GetBoolean() || e.GetProperty("in_package_db").GetBoolean());
+                e.GetProperty("version_visible").GetBoolean() || e.GetProperty("in_package_db").GetBoolean(),
+                [.. e.GetProperty("debian_packages").EnumerateArray().Select(p => p.GetString()!)]);
         }
 
         public bool SameProduct(Component c)
