@@ -29,25 +29,8 @@ internal static class ControlStanzaReader
         bool inField = false;
         int lineNo = 0;
         int pos = 0;
-        while (pos < data.Length)
+        while (TextLines.Next(data, ref pos, ref lineNo, ct, out var line))
         {
-            lineNo++;
-            if ((lineNo & 0x3FFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-
-            var rest = data[pos..];
-            int end = rest.IndexOfAny((byte)'\n', (byte)'\r');
-            int lineLength = end < 0 ? rest.Length : end;
-            int next = pos + lineLength;
-            if (end >= 0)
-            {
-                next += rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n' ? 2 : 1;
-            }
-
-            var line = rest[..lineLength];
-            pos = next;
             if (line.Length > MaxLineLength)
             {
                 warn($"line {lineNo} is {line.Length} bytes, over the {MaxLineLength}-byte limit; skipped");

@@ -17,18 +17,8 @@ internal static class PackageListReader
         var paths = new List<string>();
         int lineNo = 0;
         int pos = 0;
-        while (pos < data.Length)
+        while (TextLines.Next(data, ref pos, ref lineNo, ct, out var line))
         {
-            lineNo++;
-            if ((lineNo & 0x3FFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-
-            var rest = data[pos..];
-            int end = rest.IndexOfAny((byte)'\n', (byte)'\r');
-            var line = end < 0 ? rest : rest[..end];
-            pos += end < 0 ? rest.Length : end + (rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n' ? 2 : 1);
             if (line.Length > MaxLineLength)
             {
                 warn($"line {lineNo} is {line.Length} bytes, over the {MaxLineLength}-byte limit; skipped");
