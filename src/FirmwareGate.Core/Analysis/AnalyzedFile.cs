@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using FirmwareGate.Core.Elf;
 using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Analysis;
@@ -15,6 +16,9 @@ public sealed class AnalyzedFile : IDisposable
     public const int HeadLength = 64;
 
     private readonly object _gate = new();
+    private bool _elfParsed;
+    private ElfFile? _elf;
+    private ElfFormatException? _elfError;
     private byte[]? _buffer;
     private int _length = -1;
 
@@ -27,6 +31,29 @@ public sealed class AnalyzedFile : IDisposable
 
     /// <summary>The file.</summary>
     public AnalysisTarget Target { get; }
+
+    /// <summary>
+    /// The file read as ELF (headers, sections, dynamic section, notes), parsed once and shared by every analyser;
+    /// null when it is not ELF or its file header is broken (then <see cref="ElfError"/> says why).
+    /// </summary>
+    public ElfFile? Elf
+    {
+        get
+        {
+            ParseElf();
+            return _elf;
+        }
+    }
+
+    /// <summary>Why a file with ELF magic could not be read as ELF; null otherwise.</summary>
+    public ElfFormatException? ElfError
+    {
+        get
+        {
+            ParseElf();
+            return _elfError;
+        }
+    }
 
     /// <summary>Stopwatch ticks spent reading (decoding) the whole file into memory, 0 until it is read.</summary>
     internal long ReadTicks { get; private set; }
@@ -88,6 +115,33 @@ public sealed class AnalyzedFile : IDisposable
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void ParseElf()
+    {
+        lock (_gate)
+        {
+            if (_elfParsed)
+            {
+                return;
+            }
+
+            _elfParsed = true;
+            Span<byte> magic = stackalloc byte[4];
+            if (!ElfFile.IsElf(magic[..Target.Content.ReadFully(0, magic)]))
+            {
+                return;
+            }
+
+            try
+            {
+                _elf = FitsInMemory ? ElfFile.Parse(Load()) : ElfFile.Read(Target.Content);
+            }
+            catch (ElfFormatException e)
+            {
+                _elfError = e;
+            }
         }
     }
 

@@ -23,14 +23,13 @@ public sealed class ElfLinkAnalyzer(ProductCatalog catalog) : IFileAnalyzer
     public void Analyze(AnalyzedFile file, AnalysisSink sink)
     {
         var target = file.Target;
-        ElfFile elf;
-        try
+        if (file.Elf is not { } elf)
         {
-            elf = file.FitsInMemory ? ElfFile.Parse(file.Memory) : ElfFile.Read(target.Content);
-        }
-        catch (ElfFormatException e)
-        {
-            sink.Note(target, Name, e.Message);
+            if (file.ElfError is { } error)
+            {
+                sink.Note(target, Name, error.Message);
+            }
+
             return;
         }
 

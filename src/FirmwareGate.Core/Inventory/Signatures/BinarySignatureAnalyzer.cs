@@ -70,7 +70,7 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         if (file.FitsInMemory)
         {
             var bytes = file.Bytes;
-            foreach (var (start, end) in StringRegions(file.Memory))
+            foreach (var (start, end) in StringRegions(bytes.Length, file.Elf))
             {
                 var region = bytes[start..end];
                 Scan(region, 0, region.Length, state);
@@ -153,25 +153,10 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
     /// and hash tables, and .bss; about half of a binary's bytes are skipped. The whole file when it is not
     /// ELF, or its section headers are missing or faulty.
     /// </summary>
-    internal static IReadOnlyList<(int Start, int End)> StringRegions(ReadOnlyMemory<byte> bytes)
+    internal static IReadOnlyList<(int Start, int End)> StringRegions(int length, ElfFile? elf)
     {
-        IReadOnlyList<(int, int)> whole = [(0, bytes.Length)];
-        if (!ElfFile.IsElf(bytes.Span))
-        {
-            return whole;
-        }
-
-        ElfFile elf;
-        try
-        {
-            elf = ElfFile.Parse(bytes);
-        }
-        catch (ElfFormatException)
-        {
-            return whole;
-        }
-
-        if (elf.Problems.Count > 0 || elf.Sections.Count == 0)
+        IReadOnlyList<(int, int)> whole = [(0, length)];
+        if (elf is null || elf.Problems.Count > 0 || elf.Sections.Count == 0)
         {
             return whole;
         }
@@ -181,13 +166,13 @@ public sealed class BinarySignatureAnalyzer(ProductCatalog catalog) : IFileAnaly
         {
             bool skip = (section.Flags & ExecInstr) != 0 || section.Type is ElfSectionType.Null or ElfSectionType.NoBits or ElfSectionType.Rel
                 or ElfSectionType.Rela or ElfSectionType.Hash or ElfSectionType.GnuHash or ElfSectionType.SymTab or ElfSectionType.DynSym;
-            if (skip || section.Size == 0 || section.Offset >= (ulong)bytes.Length)
+            if (skip || section.Size == 0 || section.Offset >= (ulong)length)
             {
                 continue;
             }
 
             int start = (int)section.Offset;
-            int end = (int)Math.Min((ulong)bytes.Length, section.Offset + Math.Min(section.Size, (ulong)bytes.Length));
+            int end = (int)Math.Min((ulong)length, section.Offset + Math.Min(section.Size, (ulong)length));
             regions.Add((start, end));
         }
 
