@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FirmwareGate.Core.Unpacking;
 
 namespace FirmwareGate.Core.Analysis;
 
@@ -43,6 +44,9 @@ public sealed class AnalysisResults(AnalysisSink sink)
 
     /// <summary>Warnings (what the analysis could not read), sorted.</summary>
     public IReadOnlyList<string> Warnings => [.. sink.Warnings.Order(StringComparer.Ordinal)];
+
+    /// <summary>The unpacked layers the walk went over (steps read whole trees from them: modes, directories).</summary>
+    public IReadOnlyList<Layer> Layers { get; init; } = [];
 
     /// <summary>CPU milliseconds, summed over workers, spent reading (decoding) the files the analysers asked for.</summary>
     public long ReadCpuMs { get; init; }

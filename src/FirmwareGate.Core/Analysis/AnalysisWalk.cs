@@ -28,7 +28,8 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
     {
         var sink = new AnalysisSink();
         var timing = new WalkTiming();
-        var targets = Targets(layers).ToList();
+        var layerList = layers as IReadOnlyList<Layer> ?? [.. layers];
+        var targets = Targets(layerList).ToList();
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers), CancellationToken = ct };
         Parallel.ForEach(Partition(targets), options, target =>
@@ -41,7 +42,7 @@ public sealed class AnalysisWalk(IReadOnlyList<IFileAnalyzer> analyzers, IReadOn
             }
         });
 
-        var results = new AnalysisResults(sink) { ReadCpuMs = timing.ReadMs, AnalyseCpuMs = timing.AnalyseMs };
+        var results = new AnalysisResults(sink) { ReadCpuMs = timing.ReadMs, AnalyseCpuMs = timing.AnalyseMs, Layers = layerList };
         foreach (var step in steps ?? [])
         {
             ct.ThrowIfCancellationRequested();

@@ -25,4 +25,14 @@ public static class AnalyzerSet
             new BannerAnalyzer(catalog),
         ];
     }
+
+    /// <summary>The steps that run once after the walk (pairing keys with certificates, cracking hashes, tree-wide checks).</summary>
+    /// <param name="now">The scan time: certificates expire relative to it.</param>
+    public static IReadOnlyList<IAnalysisStep> CreateSteps(DateTimeOffset now)
+    {
+        _ = now;
+        return
+        [
+        ];
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using FirmwareGate.Core.Analysis;
+using FirmwareGate.Core.Checks;
 using FirmwareGate.Core.Extraction;
 using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Inventory;
@@ -68,8 +69,9 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         {
             clock.Restart();
             Progress?.Report("analysing files");
-            var analysis = new AnalysisWalk(AnalyzerSet.CreateDefault(ProductCatalog.Default)) { Progress = Progress }.Run(layers, ct);
+            var analysis = new AnalysisWalk(AnalyzerSet.CreateDefault(ProductCatalog.Default), AnalyzerSet.CreateSteps(now)) { Progress = Progress }.Run(layers, ct);
             result.Inventory = InventoryBuilder.Build(analysis);
+            result.Checks = CheckResults.From(analysis);
             result.AnalysisWarnings = analysis.Warnings;
             result.AnalysisNotes = analysis.Notes;
             result.DurationsMs["inventory"] = clock.ElapsedMilliseconds;

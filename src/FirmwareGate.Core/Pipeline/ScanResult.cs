@@ -1,3 +1,4 @@
+using FirmwareGate.Core.Checks;
 using FirmwareGate.Core.Extraction;
 using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Inventory;
@@ -46,6 +47,9 @@ public sealed class ScanResult : IDisposable
 
     /// <summary>Components found in the image (empty when the inventory did not run).</summary>
     public InventoryResult Inventory { get; internal set; } = InventoryResult.Empty;
+
+    /// <summary>What the security checks found (empty when they did not run).</summary>
+    public CheckResults Checks { get; internal set; } = CheckResults.Empty;
 
     /// <summary>Problems the analysers met (a malformed package database, an unreadable ELF), each naming the file.</summary>
     public IReadOnlyList<string> AnalysisWarnings { get; internal set; } = [];

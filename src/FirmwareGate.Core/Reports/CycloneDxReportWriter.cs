@@ -88,13 +88,14 @@ public static class CycloneDxReportWriter
             .ThenBy(c => c.BomRef, StringComparer.Ordinal)
             .ToList();
 
+        var cryptoAssets = CycloneDxCryptoAssets.Components(result.Checks);
         return new Bom
         {
             SpecVersion = SpecificationVersion.v1_6,
             SerialNumber = SerialNumber(result.Image.Sha256, toolVersion),
             Version = 1,
             Metadata = metadata,
-            Components = components.Count > 0 ? [.. components.Select(ToCdx)] : null,
+            Components = components.Count > 0 || cryptoAssets.Count > 0 ? [.. components.Select(ToCdx), .. cryptoAssets] : null,
             Dependencies = Dependencies(firmwareRef, components),
         };
     }

@@ -71,11 +71,13 @@ public static class JsonReportWriter
         w.WriteEndObject();
 
         WriteComponents(w, result.Inventory.Components);
-        foreach (var empty in new[] { "binaries", "certificates", "privateKeys", "accounts", "findings", "vulnerabilities" })
-        {
-            w.WriteStartArray(empty);
-            w.WriteEndArray();
-        }
+        BinaryJsonWriter.Write(w, result.Checks.Binaries);
+        CryptoJsonWriter.WriteCertificates(w, result.Checks);
+        CryptoJsonWriter.WritePrivateKeys(w, result.Checks);
+        AccountJsonWriter.Write(w, result.Checks.Accounts);
+        FindingJsonWriter.Write(w, result.Checks.Findings);
+        w.WriteStartArray("vulnerabilities");
+        w.WriteEndArray();
 
         w.WriteNull("policy");
 
