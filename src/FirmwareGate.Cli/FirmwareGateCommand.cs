@@ -30,7 +30,8 @@ public static class FirmwareGateCommand
         var now = new Option<string?>("--now") { Description = "Report time (ISO 8601) for reproducible output; default SOURCE_DATE_EPOCH, else the clock.", HelpName = "TIME" };
         var scanOut = new Option<DirectoryInfo?>("--output", "-o") { Description = "Also extract every layer into DIR (empty or absent).", HelpName = "DIR" };
         var sbomFile = new Option<string?>("--sbom") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", HelpName = "FILE" };
-        var scan = new Command("scan", "Analyse an image and report its layers, coverage and files.") { image, json, sbomFile, now, scanOut, allowIncomplete, noNative, quiet };
+        var noChecks = new Option<bool>("--no-checks") { Description = "Inventory only: skip the security checks (hardening, certificates, keys, accounts, configuration)." };
+        var scan = new Command("scan", "Analyse an image: its layers, coverage, components, binary hardening, certificates, keys, accounts and risky configuration.") { image, json, sbomFile, now, scanOut, noChecks, allowIncomplete, noNative, quiet };
         limits.AddTo(scan);
 
         var sbomOut = new Option<string>("--output", "-o") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", Required = true, HelpName = "FILE" };
@@ -58,6 +59,7 @@ public static class FirmwareGateCommand
             Json = parse.GetValue(json),
             Sbom = parse.GetValue(sbomFile),
             Now = parse.GetValue(now),
+            NoChecks = parse.GetValue(noChecks),
         }));
         sbom.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
@@ -116,6 +118,7 @@ public static class FirmwareGateCommand
             UseNativeCodecs = !inv.NoNative,
             AllowIncomplete = inv.AllowIncomplete,
             Analyze = !inv.UnpackOnly,
+            Checks = !inv.NoChecks,
         };
         using var progress = ProgressLine.Create(inv.Stderr, enabled: !inv.Quiet);
         var pipeline = new ScanPipeline { Progress = progress };
@@ -218,5 +221,7 @@ public static class FirmwareGateCommand
         public bool UnpackOnly { get; init; }
 
         public bool SbomOnly { get; init; }
+
+        public bool NoChecks { get; init; }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using FirmwareGate.Core.Checks;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Sources;
@@ -29,6 +30,7 @@ internal sealed class SummaryWriter(TextWriter output)
         if (!unpack)
         {
             WriteComponents(result.Inventory);
+            WriteChecks(result.Checks);
         }
 
         if (result.Extraction is { } x)
@@ -92,6 +94,38 @@ internal sealed class SummaryWriter(TextWriter output)
         {
             output.WriteLine($"  ... and {components.Count - ComponentsShown - (inventory.OperatingSystem is null ? 0 : 1)} more (--json or sbom for all)");
         }
+    }
+
+    private const int FindingsShown = 10;
+
+    private void WriteChecks(CheckResults checks)
+    {
+        WriteHardening(checks);
+        output.WriteLine($"crypto    {checks.Certificates.Count} certificate(s), {checks.PrivateKeys.Count} private key(s), {checks.TrustStores.Count} trust store(s); accounts {checks.Accounts.Count}");
+        var findings = checks.Findings;
+        if (findings.Count == 0)
+        {
+            output.WriteLine("findings  0");
+            return;
+        }
+
+        var bySeverity = findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key).Select(g => $"{SeverityNames.Of(g.Key)} {g.Count()}");
+        output.WriteLine($"findings  {findings.Count} ({string.Join(", ", bySeverity)})");
+        // The most severe first, then by rule and location.
+        foreach (var f in findings.OrderByDescending(f => f.Severity).ThenBy(f => f.RuleId, StringComparer.Ordinal).Take(FindingsShown))
+        {
+            output.WriteLine($"  {SeverityNames.Of(f.Severity),-8} {f.RuleId,-32} {EntryName.Display(f.Path ?? f.Location)}{(f.Line is { } l ? ":" + l.ToString(CultureInfo.InvariantCulture) : "")}  {f.Message}");
+        }
+
+        if (findings.Count > FindingsShown)
+        {
+            output.WriteLine($"  ... and {findings.Count - FindingsShown} more (--json for all)");
+        }
+    }
+
+    private void WriteHardening(CheckResults checks)
+    {
+        _ = checks;
     }
 
     private void WriteLayer(Layer layer, int depth)

@@ -9,8 +9,17 @@ namespace FirmwareGate.Core.Analysis;
 /// <summary>The analysers a scan runs. Adding an analyser is one line here.</summary>
 public static class AnalyzerSet
 {
-    /// <summary>The file analysers of the walk.</summary>
-    public static IReadOnlyList<IFileAnalyzer> CreateDefault(ProductCatalog catalog)
+    /// <summary>The file analysers of the walk: the inventory's and the security checks'.</summary>
+    public static IReadOnlyList<IFileAnalyzer> CreateDefault(ProductCatalog catalog) =>
+        [.. CreateInventory(catalog), .. CreateChecks()];
+
+    /// <summary>The security checks' file analysers (hardening, certificates and keys, accounts, configuration).</summary>
+    public static IReadOnlyList<IFileAnalyzer> CreateChecks() =>
+    [
+    ];
+
+    /// <summary>The inventory's file analysers (package databases, signatures, banners, links).</summary>
+    public static IReadOnlyList<IFileAnalyzer> CreateInventory(ProductCatalog catalog)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         return

@@ -26,6 +26,9 @@ public sealed record ScanOptions
     /// <summary>Run the analysers (inventory and checks) over the unpacked tree; false for unpack only.</summary>
     public bool Analyze { get; init; } = true;
 
+    /// <summary>Run the security checks (hardening, certificates, keys, accounts, configuration) beside the inventory.</summary>
+    public bool Checks { get; init; } = true;
+
     /// <summary>Folder for scratch files (large decoded layers); the system temp folder by default.</summary>
     public string? TempDirectory { get; init; }
 }

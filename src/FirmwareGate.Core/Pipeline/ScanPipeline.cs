@@ -69,14 +69,16 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         {
             clock.Restart();
             Progress?.Report("analysing files");
-            var analysis = new AnalysisWalk(AnalyzerSet.CreateDefault(ProductCatalog.Default), AnalyzerSet.CreateSteps(now)) { Progress = Progress }.Run(layers, ct);
+            var analyzers = options.Checks ? AnalyzerSet.CreateDefault(ProductCatalog.Default) : AnalyzerSet.CreateInventory(ProductCatalog.Default);
+            var steps = options.Checks ? AnalyzerSet.CreateSteps(now) : [];
+            var analysis = new AnalysisWalk(analyzers, steps) { Progress = Progress }.Run(layers, ct);
             result.Inventory = InventoryBuilder.Build(analysis);
             result.Checks = CheckResults.From(analysis);
             result.AnalysisWarnings = analysis.Warnings;
             result.AnalysisNotes = analysis.Notes;
-            result.DurationsMs["inventory"] = clock.ElapsedMilliseconds;
-            result.DurationsMs["inventoryReadCpu"] = analysis.ReadCpuMs;
-            result.DurationsMs["inventoryAnalyseCpu"] = analysis.AnalyseCpuMs;
+            result.DurationsMs["analysis"] = clock.ElapsedMilliseconds;
+            result.DurationsMs["analysisReadCpu"] = analysis.ReadCpuMs;
+            result.DurationsMs["analysisAnalyseCpu"] = analysis.AnalyseCpuMs;
         }
 
         if (root is not null)
