@@ -2,8 +2,10 @@
 # Builds samples/router-sample.trx: a small Broadcom TRX v1 router image made from real Debian 12
 # binaries (amd64): a U-Boot uImage whose gzip payload stands in for a kernel (it carries a Debian
 # kernel banner), and a SquashFS (xz) root with busybox, dropbear and zlib, an opkg database and
-# OpenWrt-style release files. Needs: apt-get download access, dpkg-deb, mksquashfs
-# (squashfs-tools), mkimage (u-boot-tools), python3.
+# OpenWrt-style release files, plus a few weaknesses for the checks (a default root password,
+# telnetd at boot, root password login over SSH, a self-signed web certificate and its key).
+# Needs: apt-get download access, dpkg-deb, mksquashfs (squashfs-tools), mkimage (u-boot-tools),
+# openssl, python3.
 set -euo pipefail
 cd "$(dirname "$0")"
 work=$(mktemp -d)
@@ -23,6 +25,15 @@ printf "DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='23.05.2'\nDISTRIB_REVISION='r2363
 echo "r23630-842932a63d" > "$root/etc/openwrt_version"
 echo "router" > "$root/etc/hostname"
 printf "root:x:0:0:root:/root:/bin/sh\n" > "$root/etc/passwd"
+# What the security checks should flag: a default root password (md5crypt of "admin"), telnetd started
+# at boot, root password login over SSH, and the web UI's self-signed certificate with its unencrypted key.
+printf "root:%s:19675:0:99999:7:::\n" "$(openssl passwd -1 -salt Fg7sampl admin)" > "$root/etc/shadow"
+chmod 600 "$root/etc/shadow"
+printf "::sysinit:/etc/init.d/rcS\n::respawn:/usr/sbin/telnetd -F -l /bin/login\n::askfirst:-/bin/sh\n" > "$root/etc/inittab"
+mkdir -p "$root/etc/config"
+printf "config dropbear\n\toption PasswordAuth 'on'\n\toption RootPasswordAuth 'on'\n\toption Port '22'\n" > "$root/etc/config/dropbear"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$root/etc/uhttpd.key" -out "$root/etc/uhttpd.crt" \
+  -subj "/CN=OpenWrt" -days 3650 -addext "extendedKeyUsage=serverAuth" 2>/dev/null
 status="$root/usr/lib/opkg/status"
 : > "$status"
 for entry in "busybox 1.35.0-4+deb12u1+b1 GPL-2.0-only /bin/busybox /bin/sh" \
