@@ -40,7 +40,6 @@ public sealed class HardeningAnalyzer : IFileAnalyzer
         {
             if (file.ElfError is { } error)
             {
-                sink.Note(target, Name, "malformed ELF file: " + error.Message);
                 sink.Add(Finding.Of(target, Malformed, Severity.Info, "Malformed ELF file: its header cannot be read, so its hardening is unknown", error.Message));
             }
 
@@ -107,7 +106,8 @@ public sealed class HardeningAnalyzer : IFileAnalyzer
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(binary);
-        if (binary.ListensOnNetwork)
+        // A library that can listen (libcrypto's BIO_listen) is judged in the program that calls it.
+        if (binary.ListensOnNetwork && binary.Pie.Value != "dso")
         {
             var dangerous = binary.Imports.Where(FlaggedFunctions.IsDangerousNextToNetwork).ToList();
             if (dangerous.Count > 0)

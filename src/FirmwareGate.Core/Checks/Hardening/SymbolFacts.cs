@@ -139,9 +139,17 @@ public sealed class SymbolFacts
             }
         }
 
+        if (definedFunctionsOnly)
+        {
+            // A static file holds the libc code its own code and libc's internals call: the plain functions linked in
+            // do not tell what the program calls, so only the checked ones count (checksec counts none: no .dynsym).
+            plainCount = 0;
+            plain.Clear();
+        }
+
         string evidence = anyChk
             ? $"{tableName}: {fortifiedCount} checked ({string.Join(", ", fortified.Take(8))}{(fortified.Count > 8 ? ", ..." : "")}) of {fortifiedCount + plainCount} fortifiable"
-            : $"{tableName}: no *_chk function; {plainCount} fortifiable functions used unchecked";
+            : definedFunctionsOnly ? $"{tableName} (static): no *_chk function linked in" : $"{tableName}: no *_chk function; {plainCount} fortifiable functions used unchecked";
         return new FortifyInfo(anyChk, [.. fortified], [.. plain], fortifiedCount, fortifiedCount + plainCount, evidence);
     }
 

@@ -22,7 +22,13 @@ public sealed class HardeningCorpusTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<(string Image, string Path, string Field), (string Ours, string Checksec, string Reason)> KnownDifferences = new()
     {
+        [("gateway-arm64", "/bin/busybox", "canary")] = ("unknown", "no", NoSymbols),
+        [("sysupgrade-armhf", "/bin/busybox", "canary")] = ("unknown", "no", NoSymbols),
+        [("update-amd64", "/bin/busybox", "canary")] = ("unknown", "no", NoSymbols),
     };
+
+    private const string NoSymbols =
+        "statically linked and stripped: no .dynsym and no .symtab, so no symbol can show a stack protector; checksec says no, the scanner says unknown";
 
     // plant.py's list of flagged names: the manifest's imports_flagged is the intersection of the symbol tables with it.
     private static readonly HashSet<string> ManifestVocabulary = new(StringComparer.Ordinal)
@@ -80,6 +86,10 @@ public sealed class HardeningCorpusTests(ITestOutputHelper output)
             output.WriteLine($"  documented: {d.Key.Path} {d.Key.Field}: ours {d.Value.Ours}, checksec {d.Value.Checksec}: {d.Value.Reason}");
         }
 
+        // The network finding is about programs; a library that can listen is judged in its caller.
+        var dsos = result.Checks.Binaries.Where(b => b.Pie.Value == "dso").Select(b => b.Location).ToHashSet(StringComparer.Ordinal);
+        Assert.DoesNotContain(result.Checks.Findings, f => f.RuleId == HardeningAnalyzer.NetworkUnsafeCalls && dsos.Contains(f.Location));
+
         Assert.True(differences.Count == 0, $"{image}: {differences.Count} undocumented differences from checksec:\n{string.Join("\n", differences)}");
         int stale = KnownDifferences.Keys.Count(k => k.Image == image && !rows.Any(r => r["path"] == k.Path));
         Assert.Equal(0, stale);
@@ -90,7 +100,7 @@ public sealed class HardeningCorpusTests(ITestOutputHelper output)
     public void Planted_binaries_have_the_manifest_properties(string image)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Corpus, image + ".manifest.json")));
-        var planted = doc.RootElement.GetProperty("planted").GetProperty("binaries").EnumerateArray().ToList();
+        var planted = doc.RootElement.TryGetProperty("planted", out var p0) && p0.TryGetProperty("binaries", out var list) ? list.EnumerateArray().ToList() : [];
         using var result = Scan.Run(ImagePath(image));
         foreach (var p in planted)
         {
