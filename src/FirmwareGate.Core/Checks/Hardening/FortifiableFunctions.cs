@@ -28,4 +28,10 @@ public static class FortifiableFunctions
 
     /// <summary>The plain functions those checks replace ("sprintf").</summary>
     public static FrozenSet<string> Plain { get; } = Checked.Select(c => c[..^4]).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary><see cref="Checked"/> looked up by span: symbol names are compared without copying them.</summary>
+    internal static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CheckedBySpan { get; } = Checked.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary><see cref="Plain"/> looked up by span.</summary>
+    internal static FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> PlainBySpan { get; } = Plain.GetAlternateLookup<ReadOnlySpan<char>>();
 }

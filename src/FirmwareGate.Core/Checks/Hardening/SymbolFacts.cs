@@ -84,7 +84,8 @@ public sealed class SymbolFacts
                 continue;
             }
 
-            if (canaryName is null && name.Length >= 16)
+            // Every marker starts "__s" or "__i": one vectorised search rules out almost every name.
+            if (canaryName is null && name.Length >= 16 && name.Contains("__", StringComparison.Ordinal))
             {
                 foreach (var marker in CanaryMarkers)
                 {
@@ -121,18 +122,18 @@ public sealed class SymbolFacts
             }
 
             // checksec strips the leading underscores before comparing with glibc's list.
-            string bare = s.Name.TrimStart('_');
+            var bare = s.Name.AsSpan().TrimStart('_');
             if (bare.EndsWith("_chk", StringComparison.Ordinal))
             {
                 anyChk = true;
             }
 
-            if (FortifiableFunctions.Checked.Contains(bare))
+            if (FortifiableFunctions.CheckedBySpan.Contains(bare))
             {
                 fortifiedCount++;
                 fortified.Add(s.Name);
             }
-            else if (FortifiableFunctions.Plain.Contains(bare))
+            else if (FortifiableFunctions.PlainBySpan.Contains(bare))
             {
                 plainCount++;
                 plain.Add(s.Name);
