@@ -33,7 +33,7 @@ public sealed class AnalyzedFile : IDisposable
     public AnalysisTarget Target { get; }
 
     /// <summary>
-    /// The file read as ELF (headers, sections, dynamic section, notes), parsed once and shared by every analyser;
+    /// The file read as ELF (headers, sections, dynamic section, notes, .dynsym and .symtab), parsed once and shared by every analyser;
     /// null when it is not ELF or its file header is broken (then <see cref="ElfError"/> says why).
     /// </summary>
     public ElfFile? Elf
@@ -136,7 +136,8 @@ public sealed class AnalyzedFile : IDisposable
 
             try
             {
-                _elf = FitsInMemory ? ElfFile.Parse(Load()) : ElfFile.Read(Target.Content);
+                // Symbols too: hardening (canary, FORTIFY, flagged imports) reads them from this one parse.
+                _elf = FitsInMemory ? ElfFile.Parse(Load(), ElfReadOptions.WithSymbols) : ElfFile.Read(Target.Content, ElfReadOptions.WithSymbols);
             }
             catch (ElfFormatException e)
             {

@@ -1,3 +1,4 @@
+using FirmwareGate.Core.Checks.Hardening;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
 using FirmwareGate.Core.Inventory.Elf;
@@ -32,6 +33,7 @@ public static class AnalyzerSet
             new FileNameVersionAnalyzer(catalog),
             new ElfLinkAnalyzer(catalog),
             new BannerAnalyzer(catalog),
+            new HardeningAnalyzer(),
         ];
     }
 
