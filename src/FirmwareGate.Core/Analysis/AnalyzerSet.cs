@@ -1,3 +1,4 @@
+using FirmwareGate.Core.Checks.Accounts;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
 using FirmwareGate.Core.Inventory.Elf;
@@ -23,6 +24,7 @@ public static class AnalyzerSet
             new FileNameVersionAnalyzer(catalog),
             new ElfLinkAnalyzer(catalog),
             new BannerAnalyzer(catalog),
+            new AccountFileAnalyzer(),
         ];
     }
 
@@ -33,6 +35,7 @@ public static class AnalyzerSet
         _ = now;
         return
         [
+            new AccountCheckStep(),
         ];
     }
 }
