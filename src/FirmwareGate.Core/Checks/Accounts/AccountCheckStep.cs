@@ -178,7 +178,8 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
 
             if (a.Algorithm == HashAlgorithms.Plaintext)
             {
-                verdicts[(a.Algorithm, hash)] = new Verdict(true, dictionary.Contains(hash), candidates.Count);
+                int at = dictionary.IndexOf(hash);
+                verdicts[(a.Algorithm, hash)] = new Verdict(true, at >= 0, at >= 0 ? at + 1 : candidates.Count);
                 continue;
             }
 
@@ -233,7 +234,8 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
     private static void Report(AccountInfo info, Account a, Verdict v, AnalysisSink sink)
     {
         string who = Who(info);
-        bool login = info.LoginShell != false;
+        // A shadow entry without a passwd entry cannot log in; other files (htpasswd, smbpasswd) are logins of their service.
+        bool login = info.LoginShell ?? info.Source is not ("shadow" or "passwd");
         if (info.Empty && login && !a.Locked)
         {
             var severity = info.Uid == 0 ? Severity.Critical : Severity.High;
@@ -263,7 +265,9 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
             string locked = info.Locked ? " (account locked, but the hash is still there to crack)" : "";
             sink.Add(Finding.Of(info.Location, info.Path, "account.default-password", severity,
                 $"{who} matches a common default password{locked}",
-                Evidence(info, $"{info.Algorithm} hash computed for dictionary candidate {v.Tried} of the shipped list"), info.User, info.Line));
+                Evidence(info, info.Algorithm == HashAlgorithms.Plaintext
+                    ? $"value equals dictionary entry {v.Tried} of the shipped list"
+                    : $"{info.Algorithm} hash computed for dictionary entry {v.Tried} of the shipped list"), info.User, info.Line));
         }
 
         if (!v.Checked && a.Hash is not null && info.Algorithm != HashAlgorithms.Plaintext)

@@ -271,8 +271,10 @@ public sealed class AccountFileAnalyzer : IFileAnalyzer
             value = v.ToString();
         }
 
-        // Empty means "no password set"; "$p$user" (rpcd) points at the system account's password.
-        if (value.Length == 0 || value.StartsWith("$p$", StringComparison.Ordinal))
+        // Empty means "no password set"; "$p$user" (rpcd) points at the system account's password; a switch
+        // (dropbear's "option PasswordAuth 'on'") or a WEP key index is not a password.
+        if (value.Length == 0 || value.StartsWith("$p$", StringComparison.Ordinal) || IsSwitch(value)
+            || (name.Equals("key", StringComparison.OrdinalIgnoreCase) && value.Length < 5))
         {
             return null;
         }
@@ -284,11 +286,21 @@ public sealed class AccountFileAnalyzer : IFileAnalyzer
     internal static bool IsPasswordOption(string name, string path)
     {
         string lower = name.ToLowerInvariant();
+        // Settings about passwords rather than passwords: PasswordAuth, password_file, passwd_path, min_password_len.
+        string[] about = ["auth", "file", "path", "len", "length", "min", "max", "policy", "enable", "enabled", "required", "type"];
+        if (about.Any(a => lower.EndsWith(a, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
         return lower.Contains("passw", StringComparison.Ordinal) || lower.Contains("passwd", StringComparison.Ordinal)
             || lower is "pass" or "psk" or "secret" || lower.EndsWith("_pass", StringComparison.Ordinal)
             || lower.EndsWith("_secret", StringComparison.Ordinal)
             || (lower == "key" && path.EndsWith("/wireless", StringComparison.Ordinal));
     }
+
+    private static bool IsSwitch(string value) => value.ToLowerInvariant() is "on" or "off" or "yes" or "no" or "true" or "false"
+        or "0" or "1" or "enabled" or "disabled" or "none";
 
     private static bool TryId(string s, out int id) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out id);

@@ -38,6 +38,9 @@ public sealed class DefaultPasswords
     /// <summary>True when <paramref name="password"/> is in the list (exact match).</summary>
     public bool Contains(string password) => _set.Contains(password);
 
+    /// <summary>The 0-based position of <paramref name="password"/> in the list, or -1.</summary>
+    public int IndexOf(string password) => _set.Contains(password) ? ((List<string>)Candidates).IndexOf(password) : -1;
+
     private static DefaultPasswords Load()
     {
         using var stream = typeof(DefaultPasswords).Assembly.GetManifestResourceStream(ResourceName)
