@@ -164,30 +164,31 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
         return list;
     }
 
+    // Distinct hashes, cheapest first (then in report order), so the total budget goes to the ones that can finish.
     private Dictionary<(string Algorithm, string Hash), Verdict> Crack(List<Account> accounts)
     {
         var verdicts = new Dictionary<(string, string), Verdict>();
         double remaining = budget.TotalMicros;
         var candidates = dictionary.Candidates;
-        foreach (var a in accounts)
+        var distinct = accounts
+            .Where(a => a.Hash is not null)
+            .DistinctBy(a => (a.Algorithm, a.Hash))
+            .Select(a => (a.Algorithm, Hash: a.Hash ?? "", Cost: a.Algorithm == HashAlgorithms.Plaintext ? 0 : CrackCost.Micros(a.Algorithm, a.Hash ?? "")))
+            .OrderBy(h => h.Cost)
+            .ToList(); // stable: ties stay in report order
+        foreach (var (algorithm, hash, cost) in distinct)
         {
-            if (a.Hash is not { } hash || verdicts.ContainsKey((a.Algorithm, hash)))
-            {
-                continue;
-            }
-
-            if (a.Algorithm == HashAlgorithms.Plaintext)
+            if (algorithm == HashAlgorithms.Plaintext)
             {
                 int at = dictionary.IndexOf(hash);
-                verdicts[(a.Algorithm, hash)] = new Verdict(true, at >= 0, at >= 0 ? at + 1 : candidates.Count);
+                verdicts[(algorithm, hash)] = new Verdict(true, at >= 0, at >= 0 ? at + 1 : candidates.Count);
                 continue;
             }
 
-            double cost = CrackCost.Micros(a.Algorithm, hash);
             int n = budget.Candidates(cost, remaining, candidates.Count);
-            var verdict = Search(a.Algorithm, hash, candidates, n);
+            var verdict = Search(algorithm, hash, candidates, n);
             remaining -= verdict.Tried * cost;
-            verdicts[(a.Algorithm, hash)] = verdict;
+            verdicts[(algorithm, hash)] = verdict;
         }
 
         return verdicts;

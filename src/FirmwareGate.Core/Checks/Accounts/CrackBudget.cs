@@ -2,7 +2,7 @@ namespace FirmwareGate.Core.Checks.Accounts;
 
 /// <summary>
 /// How many dictionary candidates each hash gets. Deterministic: it depends on the hash's algorithm and cost
-/// parameter (<see cref="Crypt.CrackCost"/>) and on the order of the hashes, never on the clock. A hash gets
+/// parameter (<see cref="Crypt.CrackCost"/>) and on the order of the hashes (cheapest first), never on the clock. A hash gets
 /// <see cref="PerHashMicros"/> of estimated work (the whole list for cheap schemes, the head for costly ones), at
 /// least <see cref="MinCandidates"/>; all hashes of an image together get <see cref="TotalMicros"/>, after which
 /// the rest get <see cref="MinCandidates"/> each.
@@ -13,10 +13,10 @@ public sealed record CrackBudget
     public static CrackBudget Default { get; } = new();
 
     /// <summary>Estimated single-core microseconds per distinct hash.</summary>
-    public double PerHashMicros { get; init; } = 150_000;
+    public double PerHashMicros { get; init; } = 45_000;
 
     /// <summary>Estimated single-core microseconds for all hashes of one scan.</summary>
-    public double TotalMicros { get; init; } = 1_200_000;
+    public double TotalMicros { get; init; } = 300_000;
 
     /// <summary>Candidates every hash gets whatever it costs (the head of the list holds the likeliest defaults).</summary>
     public int MinCandidates { get; init; } = 8;

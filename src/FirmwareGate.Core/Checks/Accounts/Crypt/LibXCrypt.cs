@@ -11,11 +11,11 @@ internal static unsafe partial class LibXCrypt
 {
     private const string Library = "libcrypt.so.1";
 
-    // sizeof(struct crypt_data) in libxcrypt is 32768 + 2048; a larger buffer is allowed (crypt_rn takes its size).
+    // sizeof(struct crypThreadData) in libxcrypt is 32768 + 2048; a larger buffer is allowed (crypt_rn takes its size).
     private const int DataSize = 65536;
 
     [ThreadStatic]
-    private static byte[]? t_data;
+    private static byte[]? ThreadData;
 
     private static readonly Lazy<bool> Available = new(Probe);
 
@@ -34,7 +34,7 @@ internal static unsafe partial class LibXCrypt
         password.CopyTo(phrase);
         byte[] settingBytes = new byte[Encoding.ASCII.GetByteCount(setting) + 1];
         Encoding.ASCII.GetBytes(setting, settingBytes);
-        byte[] data = t_data ??= new byte[DataSize];
+        byte[] data = ThreadData ??= new byte[DataSize];
         fixed (byte* p = phrase)
         fixed (byte* s = settingBytes)
         fixed (byte* d = data)
