@@ -1,3 +1,5 @@
+using FirmwareGate.Core.Checks.Accounts;
+using FirmwareGate.Core.Checks.Config;
 using FirmwareGate.Core.Checks.Hardening;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
@@ -17,6 +19,11 @@ public static class AnalyzerSet
     /// <summary>The security checks' file analysers (hardening, certificates and keys, accounts, configuration).</summary>
     public static IReadOnlyList<IFileAnalyzer> CreateChecks() =>
     [
+        new HardeningAnalyzer(),
+        new AccountFileAnalyzer(),
+        new TelnetdBootCheck(),
+        new SshRootPasswordLoginCheck(),
+        new CloudCredentialCheck(),
     ];
 
     /// <summary>The inventory's file analysers (package databases, signatures, banners, links).</summary>
@@ -33,17 +40,16 @@ public static class AnalyzerSet
             new FileNameVersionAnalyzer(catalog),
             new ElfLinkAnalyzer(catalog),
             new BannerAnalyzer(catalog),
-            new HardeningAnalyzer(),
         ];
     }
 
     /// <summary>The steps that run once after the walk (pairing keys with certificates, cracking hashes, tree-wide checks).</summary>
     /// <param name="now">The scan time: certificates expire relative to it.</param>
-    public static IReadOnlyList<IAnalysisStep> CreateSteps(DateTimeOffset now)
-    {
-        _ = now;
-        return
-        [
-        ];
-    }
+    public static IReadOnlyList<IAnalysisStep> CreateSteps(DateTimeOffset now) =>
+    [
+        new AccountCheckStep(),
+        new TelnetSystemdCheck(),
+        new WorldWritableCheck(),
+        new SetIdBinaryCheck(),
+    ];
 }
