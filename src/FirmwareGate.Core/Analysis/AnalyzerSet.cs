@@ -1,3 +1,4 @@
+using FirmwareGate.Core.Checks.Config;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
 using FirmwareGate.Core.Inventory.Elf;
@@ -23,6 +24,9 @@ public static class AnalyzerSet
             new FileNameVersionAnalyzer(catalog),
             new ElfLinkAnalyzer(catalog),
             new BannerAnalyzer(catalog),
+            new TelnetdBootCheck(),
+            new SshRootPasswordLoginCheck(),
+            new CloudCredentialCheck(),
         ];
     }
 
@@ -33,6 +37,9 @@ public static class AnalyzerSet
         _ = now;
         return
         [
+            new TelnetSystemdCheck(),
+            new WorldWritableCheck(),
+            new SetIdBinaryCheck(),
         ];
     }
 }
