@@ -17,7 +17,7 @@ public sealed class SshRootPasswordLoginCheck : IFileAnalyzer
     public const string RuleId = "config.ssh_root_password_login";
 
     // dropbear options that take an argument: the rest of their cluster, or the next word, is that argument.
-    private const string DropbearOptionsWithArgument = "bpPrIKWTcD";
+    private const string DropbearOptionsWithArgument = "bpPrIKWTcDG";
 
     /// <inheritdoc/>
     public string Name => "config-ssh-root-login";
