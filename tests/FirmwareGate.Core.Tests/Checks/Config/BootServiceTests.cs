@@ -49,6 +49,26 @@ public sealed class BootServiceTests
         Assert.Empty(results.Warnings);
     }
 
+    [Theory]
+    [InlineData("start-stop-daemon -S -b -x /usr/sbin/telnetd -- -l /bin/login", 1)]
+    [InlineData("nohup /usr/sbin/utelnetd -d &", 1)]
+    [InlineData("exec busybox telnetd -F", 1)]
+    [InlineData("TELNETD=\"/usr/sbin/telnetd -l /bin/login\"\n$TELNETD &", 2)]
+    [InlineData("/usr/sbin/telnetd \\\n  -l /bin/login -p 23", 1)]
+    [InlineData("PID=$(pidof telnetd); [ -n \"$PID\" ] || echo telnetd not running", 0)]
+    [InlineData("start-stop-daemon -K -x /usr/sbin/telnetd", 0)]
+    [InlineData("test -x /usr/sbin/telnetd || exit 0 # telnetd", 0)]
+    [InlineData("kill_telnet() { killall telnetd; }", 0)]
+    [InlineData("case $1 in\n stop|force-stop) telnetd -K ;;\n start) telnetd -F ;;\nesac", 3)]
+    public void Shell_launch_forms(string script, int line)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes("#!/bin/sh\n" + script + "\n");
+
+        var findings = ConfigHarness.Run(("/etc/init.d/S45telnet", bytes)).Findings();
+
+        Assert.Equal(line == 0 ? [] : [line + 1], findings.Select(f => f.Line ?? 0));
+    }
+
     [Fact]
     public void Telnet_findings_are_high_and_name_the_file_and_line()
     {
