@@ -1,3 +1,4 @@
+using FirmwareGate.Core.Checks.Crypto;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
 using FirmwareGate.Core.Inventory.Elf;
@@ -23,6 +24,7 @@ public static class AnalyzerSet
             new FileNameVersionAnalyzer(catalog),
             new ElfLinkAnalyzer(catalog),
             new BannerAnalyzer(catalog),
+            new CryptoAnalyzer(),
         ];
     }
 
@@ -30,9 +32,9 @@ public static class AnalyzerSet
     /// <param name="now">The scan time: certificates expire relative to it.</param>
     public static IReadOnlyList<IAnalysisStep> CreateSteps(DateTimeOffset now)
     {
-        _ = now;
         return
         [
+            new CryptoStep(now),
         ];
     }
 }
