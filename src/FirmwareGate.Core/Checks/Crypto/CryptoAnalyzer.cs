@@ -208,7 +208,7 @@ public sealed class CryptoAnalyzer : IFileAnalyzer
                         }
                         else
                         {
-                            found.AddKey(key, block.Offset);
+                            found.AddKey(key, block.Offset, KnownKeys.Origin(Convert.ToHexStringLower(SHA256.HashData(block.Body))));
                         }
                     }
 
@@ -308,7 +308,7 @@ public sealed class CryptoAnalyzer : IFileAnalyzer
             }
         }
 
-        public void AddKey(ParsedKey key, long? offset)
+        public void AddKey(ParsedKey key, long? offset, string? publishedIn = null)
         {
             string? ssh = key.SshBlob is null ? null : key.Type + " " + Convert.ToBase64String(key.SshBlob);
             Keys.Add(new PrivateKeyInfo
@@ -326,6 +326,7 @@ public sealed class CryptoAnalyzer : IFileAnalyzer
                 PublicKeySha256 = key.Spki is null ? null : Convert.ToHexStringLower(SHA256.HashData(key.Spki)),
                 OpenSshPublicKeySha256 = key.SshBlob is null ? null : Convert.ToHexStringLower(SHA256.HashData(key.SshBlob)),
                 OpenSshPublicKey = ssh,
+                PublishedIn = publishedIn,
             });
         }
     }

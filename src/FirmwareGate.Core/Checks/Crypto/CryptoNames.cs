@@ -45,6 +45,9 @@ internal static class CryptoNames
         ["2.16.840.1.101.3.4.3.10"] = "ecdsa_with_SHA3-256",
         ["2.16.840.1.101.3.4.3.14"] = "RSA-SHA3-256",
         ["1.2.156.10197.1.501"] = "SM2-with-SM3",
+        ["1.2.643.2.2.19"] = "gost2001",
+        ["1.2.643.7.1.1.1.1"] = "gost2012_256",
+        ["1.2.643.7.1.1.1.2"] = "gost2012_512",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     // Curve OID -> (NIST or OpenSSL name, field size in bits).

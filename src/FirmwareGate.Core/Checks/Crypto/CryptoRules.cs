@@ -24,6 +24,9 @@ public static class CryptoRules
     /// <summary>A private key stored with a passphrase (medium).</summary>
     public const string PrivateEncrypted = "key.private-encrypted";
 
+    /// <summary>A private key published with the software that embeds it (a library's self-test vector): not a secret (info).</summary>
+    public const string PublishedKey = "key.published";
+
     /// <summary>The private key of a TLS certificate of the image (critical when unencrypted, high otherwise).</summary>
     public const string TlsKeyPair = "key.tls-key-pair";
 }

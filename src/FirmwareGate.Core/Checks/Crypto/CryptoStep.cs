@@ -223,22 +223,32 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
         string what = Describe(k);
         string where = k.Offset is { } o && k.Embedded ? $" at offset {o}" : "";
         string key = (k.PublicKeySha256 ?? k.OpenSshPublicKeySha256 ?? "") + "@" + (k.Offset?.ToString(CultureInfo.InvariantCulture) ?? "") + k.Format;
-        if (k.Encrypted)
+        if (k.PublishedIn is { } published)
+        {
+            sink.Add(Finding.Of(k.Location, path, CryptoRules.PublishedKey, Severity.Info,
+                $"published {what}private key{where}: {published}",
+                $"{k.Format}; the SHA-256 of its DER container is on the list of published keys", key));
+        }
+        else if (k.Encrypted)
         {
             sink.Add(Finding.Of(k.Location, path, CryptoRules.PrivateEncrypted, Severity.Medium,
-                $"passphrase-protected {what} private key{where} ships in the image",
+                $"passphrase-protected {what}private key{where} ships in the image",
                 $"{k.Format}, encrypted ({k.Encryption ?? "cipher unknown"})", key));
         }
         else
         {
             sink.Add(Finding.Of(k.Location, path, CryptoRules.PrivateUnencrypted, Severity.High,
-                $"unencrypted {what} private key{where} ships in the image",
+                $"unencrypted {what}private key{where} ships in the image",
                 $"{k.Format}{(k.Format == "pkcs12" ? " opened with an empty password" : ", not encrypted")}", key));
         }
 
         if (k.UsedForTls)
         {
-            var tls = paired.Where(c => c.TrustStore is null && c.TlsUsable).OrderBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Sha256Fingerprint, StringComparer.Ordinal).First();
+            string folder = k.Path[..Math.Max(0, k.Path.LastIndexOf('/'))];
+            var tls = paired.Where(c => c.TrustStore is null && c.TlsUsable)
+                .OrderBy(c => c.Path.StartsWith(folder + "/", StringComparison.Ordinal) ? 0 : 1)
+                .ThenBy(c => c.Format == "pkcs12" ? 1 : 0)
+                .ThenBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Sha256Fingerprint, StringComparer.Ordinal).First();
             string usage = tls.ExtendedKeyUsages.Count == 0 ? "no extended key usage (any purpose)" : "extended key usage " + string.Join(' ', tls.ExtendedKeyUsages);
             sink.Add(Finding.Of(k.Location, path, CryptoRules.TlsKeyPair, k.Encrypted ? Severity.High : Severity.Critical,
                 $"{(k.Encrypted ? "passphrase-protected " : "")}private key{where} of TLS certificate {tls.Subject} ({tls.Path}) ships in the image",
@@ -247,7 +257,7 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
     }
 
     private static string Describe(PrivateKeyInfo k) =>
-        k.Type is null ? "" : k.Bits is { } bits && !k.Type.StartsWith("ssh-ed", StringComparison.Ordinal) ? $"{k.Type} {bits}-bit" : k.Type;
+        k.Type is null ? "" : k.Bits is { } bits && !k.Type.StartsWith("ssh-ed", StringComparison.Ordinal) ? $"{k.Type} {bits}-bit " : k.Type + " ";
 
     private static string KeyName(string algorithm) => algorithm switch
     {

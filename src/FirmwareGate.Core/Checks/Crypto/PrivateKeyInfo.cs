@@ -54,6 +54,9 @@ public sealed record PrivateKeyInfo : ICheckItem
     /// </summary>
     public string? OpenSshPublicKey { get; init; }
 
+    /// <summary>Where the key was published when it is a well-known one (a library's self-test key); null otherwise.</summary>
+    public string? PublishedIn { get; init; }
+
     /// <summary>SHA-256 fingerprints of the certificates of the image with the same public key, sorted.</summary>
     public IReadOnlyList<string> PairsWithCertificates { get; init; } = [];
 
