@@ -198,30 +198,30 @@ internal readonly record struct KeyFacts(string Type, int? Bits, string? Curve)
             {
                 case CryptoNames.RsaOid:
                 case CryptoNames.RsaPssOid:
-                {
-                    var seq = new AsnReader(key.ToArray(), AsnEncodingRules.DER).ReadSequence();
-                    return new KeyFacts("RSA", Der.BitLength(seq.ReadIntegerBytes().Span), null);
-                }
-
-                case CryptoNames.DsaOid:
-                {
-                    if (parameters.Length < 2 || parameters[0] != 0x30)
                     {
-                        return new KeyFacts("DSA", null, null);
+                        var seq = new AsnReader(key.ToArray(), AsnEncodingRules.DER).ReadSequence();
+                        return new KeyFacts("RSA", Der.BitLength(seq.ReadIntegerBytes().Span), null);
                     }
 
-                    var seq = new AsnReader(parameters.ToArray(), AsnEncodingRules.DER).ReadSequence();
-                    return new KeyFacts("DSA", Der.BitLength(seq.ReadIntegerBytes().Span), null);
-                }
+                case CryptoNames.DsaOid:
+                    {
+                        if (parameters.Length < 2 || parameters[0] != 0x30)
+                        {
+                            return new KeyFacts("DSA", null, null);
+                        }
+
+                        var seq = new AsnReader(parameters.ToArray(), AsnEncodingRules.DER).ReadSequence();
+                        return new KeyFacts("DSA", Der.BitLength(seq.ReadIntegerBytes().Span), null);
+                    }
 
                 case CryptoNames.EcOid:
-                {
-                    string? curveOid = parameters.Length > 2 && parameters[0] == 0x06
-                        ? new AsnReader(parameters.ToArray(), AsnEncodingRules.DER).ReadObjectIdentifier()
-                        : null;
-                    var curve = CryptoNames.Curve(curveOid);
-                    return new KeyFacts("EC", curve?.Bits, curve?.Name ?? curveOid);
-                }
+                    {
+                        string? curveOid = parameters.Length > 2 && parameters[0] == 0x06
+                            ? new AsnReader(parameters.ToArray(), AsnEncodingRules.DER).ReadObjectIdentifier()
+                            : null;
+                        var curve = CryptoNames.Curve(curveOid);
+                        return new KeyFacts("EC", curve?.Bits, curve?.Name ?? curveOid);
+                    }
 
                 case CryptoNames.Ed25519Oid: return new KeyFacts("Ed25519", 256, null);
                 case CryptoNames.X25519Oid: return new KeyFacts("X25519", 256, null);

@@ -181,36 +181,36 @@ internal static class PrivateKeyReader
                     string? curveOid = parameters is { Length: > 2 } && parameters[0] == 0x06 ? new AsnReader(parameters, AsnEncodingRules.DER).ReadObjectIdentifier() : null;
                     return Sec1(inner, curveOid, "pkcs8");
                 case CryptoNames.DsaOid when parameters is not null:
-                {
-                    var dss = new AsnReader(parameters, AsnEncodingRules.BER).ReadSequence();
-                    var p = Integer(dss);
-                    var q = Integer(dss);
-                    var g = Integer(dss);
-                    var x = new AsnReader(inner, AsnEncodingRules.BER).ReadInteger();
-                    var y = p.IsZero ? BigInteger.Zero : BigInteger.ModPow(g, x, p);
-                    return new ParsedKey("pkcs8", "DSA", (int)p.GetBitLength(), null, false, null, DsaSpki(p, q, g, y), null);
-                }
-
-                default:
-                {
-                    // Ed25519/X25519/Ed448/X448: the public key is only there in a v2 PKCS#8 ([1] publicKey).
-                    var facts = KeyFacts.OfPublicKey(oid, [], []);
-                    byte[]? spki = null;
-                    var ctx1 = new Asn1Tag(TagClass.ContextSpecific, 1);
-                    while (seq.HasData)
                     {
-                        var tag = seq.PeekTag();
-                        if (tag.HasSameClassAndValue(ctx1))
-                        {
-                            spki = RawSpki(oid, seq.ReadBitString(out _, ctx1));
-                            break;
-                        }
-
-                        seq.ReadEncodedValue();
+                        var dss = new AsnReader(parameters, AsnEncodingRules.BER).ReadSequence();
+                        var p = Integer(dss);
+                        var q = Integer(dss);
+                        var g = Integer(dss);
+                        var x = new AsnReader(inner, AsnEncodingRules.BER).ReadInteger();
+                        var y = p.IsZero ? BigInteger.Zero : BigInteger.ModPow(g, x, p);
+                        return new ParsedKey("pkcs8", "DSA", (int)p.GetBitLength(), null, false, null, DsaSpki(p, q, g, y), null);
                     }
 
-                    return new ParsedKey("pkcs8", facts.Type, facts.Bits, null, false, null, spki, null);
-                }
+                default:
+                    {
+                        // Ed25519/X25519/Ed448/X448: the public key is only there in a v2 PKCS#8 ([1] publicKey).
+                        var facts = KeyFacts.OfPublicKey(oid, [], []);
+                        byte[]? spki = null;
+                        var ctx1 = new Asn1Tag(TagClass.ContextSpecific, 1);
+                        while (seq.HasData)
+                        {
+                            var tag = seq.PeekTag();
+                            if (tag.HasSameClassAndValue(ctx1))
+                            {
+                                spki = RawSpki(oid, seq.ReadBitString(out _, ctx1));
+                                break;
+                            }
+
+                            seq.ReadEncodedValue();
+                        }
+
+                        return new ParsedKey("pkcs8", facts.Type, facts.Bits, null, false, null, spki, null);
+                    }
             }
         }
         finally
@@ -372,69 +372,69 @@ internal static class PrivateKeyReader
         switch (type)
         {
             case "ssh-rsa":
-            {
-                if (!r.TryMpint(out _) || !r.TryMpint(out _))
                 {
-                    return null;
-                }
+                    if (!r.TryMpint(out _) || !r.TryMpint(out _))
+                    {
+                        return null;
+                    }
 
-                blob = data[..r.Position].ToArray();
-                if (!r.TryMpint(out _) || !r.TryMpint(out _) || !r.TryMpint(out _))
-                {
-                    return null;
-                }
+                    blob = data[..r.Position].ToArray();
+                    if (!r.TryMpint(out _) || !r.TryMpint(out _) || !r.TryMpint(out _))
+                    {
+                        return null;
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "ssh-dss":
-            {
-                for (int i = 0; i < 4; i++)
                 {
+                    for (int i = 0; i < 4; i++)
+                    {
+                        if (!r.TryMpint(out _))
+                        {
+                            return null;
+                        }
+                    }
+
+                    blob = data[..r.Position].ToArray();
                     if (!r.TryMpint(out _))
                     {
                         return null;
                     }
-                }
 
-                blob = data[..r.Position].ToArray();
-                if (!r.TryMpint(out _))
-                {
-                    return null;
+                    break;
                 }
-
-                break;
-            }
 
             case "ecdsa-sha2-nistp256" or "ecdsa-sha2-nistp384" or "ecdsa-sha2-nistp521":
-            {
-                if (!r.TryString(out _) || !r.TryString(out _))
                 {
-                    return null;
-                }
+                    if (!r.TryString(out _) || !r.TryString(out _))
+                    {
+                        return null;
+                    }
 
-                blob = data[..r.Position].ToArray();
-                if (!r.TryMpint(out _))
-                {
-                    return null;
-                }
+                    blob = data[..r.Position].ToArray();
+                    if (!r.TryMpint(out _))
+                    {
+                        return null;
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case "ssh-ed25519":
-            {
-                if (!r.TryString(out var pair) || pair.Length != 64)
                 {
-                    return null;
-                }
+                    if (!r.TryString(out var pair) || pair.Length != 64)
+                    {
+                        return null;
+                    }
 
-                var w = new MemoryStream();
-                WriteSshString(w, typeBytes);
-                WriteSshString(w, pair[32..]);
-                blob = w.ToArray();
-                break;
-            }
+                    var w = new MemoryStream();
+                    WriteSshString(w, typeBytes);
+                    WriteSshString(w, pair[32..]);
+                    blob = w.ToArray();
+                    break;
+                }
 
             default:
                 return null;
