@@ -78,6 +78,7 @@ internal static class CryptoJsonWriter
         w.WriteString("format", c.Format);
         Number(w, "offset", c.Offset);
         w.WriteBoolean("embedded", c.Embedded);
+        w.WriteNumber("version", c.Version);
         w.WriteString("subject", c.Subject);
         w.WriteString("issuer", c.Issuer);
         w.WriteString("serial", c.Serial);

@@ -26,6 +26,9 @@ public sealed record CertificateInfo : ICheckItem
     /// <summary>True when the PEM block sits inside a binary file (an ELF, a raw layer) rather than a text file.</summary>
     public bool Embedded { get; init; }
 
+    /// <summary>X.509 version (1, 2 or 3).</summary>
+    public int Version { get; init; } = 3;
+
     /// <summary>Subject in RFC 4514 order and syntax (<c>O=Acme,CN=Acme Devices Root CA</c>), as <c>openssl -nameopt RFC2253</c> prints it.</summary>
     public required string Subject { get; init; }
 

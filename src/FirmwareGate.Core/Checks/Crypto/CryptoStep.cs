@@ -134,7 +134,8 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
 
     private CertificateInfo Timed(CertificateInfo c) => c with { Expired = c.NotAfter < now, NotYetValid = c.NotBefore > now };
 
-    private static bool IsCaLike(CertificateInfo c) => c.IsCa || c.SelfSigned;
+    // A CA certificate: basicConstraints cA, or a self-signed v1/v2 certificate (old roots predate extensions).
+    private static bool IsCaLike(CertificateInfo c) => c.IsCa || (c.SelfSigned && c.Version < 3);
 
     private static bool IsBundle(CryptoFile f) =>
         f.Keys.Count == 0 && f.Certificates.Count >= MinBundle && f.Certificates.All(c => IsCaLike(c) && c.Format is "pem" or "pkcs7-pem" or "pkcs7-der" && !c.Embedded);
