@@ -103,6 +103,7 @@ internal static class CryptoJsonWriter
         w.WriteString("publicKeySha256", c.PublicKeySha256);
         w.WriteBoolean("hasPrivateKey", c.HasPrivateKey);
         Text(w, "trustStore", c.TrustStore);
+        Text(w, "publishedIn", c.PublishedIn);
         w.WriteEndObject();
     }
 

@@ -77,6 +77,9 @@ public sealed record CertificateInfo : ICheckItem
     /// <summary>Path of the trust store it belongs to (a CA bundle or a folder of roots); null outside trust stores.</summary>
     public string? TrustStore { get; init; }
 
+    /// <summary>Where the certificate was published as test data (a TLS library's test certificates); null otherwise.</summary>
+    public string? PublishedIn { get; init; }
+
     /// <summary>True when a private key of the image has this certificate's public key.</summary>
     public bool HasPrivateKey { get; init; }
 

@@ -44,6 +44,7 @@ internal static class CertificateParser
                 Offset = origin.Offset,
                 Embedded = origin.Embedded,
                 Sha256Fingerprint = Convert.ToHexStringLower(SHA256.HashData(der)),
+                PublishedIn = KnownKeys.CertificateOrigin(Convert.ToHexStringLower(SHA256.HashData(der))),
                 Version = cert.Version,
                 Subject = Rfc4514(cert.SubjectName),
                 Issuer = Rfc4514(cert.IssuerName),

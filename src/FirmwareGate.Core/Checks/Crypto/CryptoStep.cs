@@ -125,7 +125,7 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
             var key = k with
             {
                 PairsWithCertificates = [.. paired.Select(c => c.Sha256Fingerprint).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-                UsedForTls = paired.Any(c => c.TrustStore is null && c.TlsUsable),
+                UsedForTls = paired.Any(c => c.TrustStore is null && c.PublishedIn is null && c.TlsUsable),
             };
             sink.Add(key);
             KeyFindings(key, paired, sink);
@@ -177,6 +177,11 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
 
     private void CertificateFindings(CertificateInfo c, AnalysisSink sink)
     {
+        if (c.PublishedIn is not null)
+        {
+            return; // test data of a library: listed, not judged
+        }
+
         string? path = NullIfEmpty(c.Path);
         string key = c.Sha256Fingerprint;
         string where = c.Offset is { } o && c.Embedded ? $" at offset {o}" : "";
@@ -246,7 +251,7 @@ public sealed partial class CryptoStep(DateTimeOffset now) : IAnalysisStep
         if (k.UsedForTls)
         {
             string folder = k.Path[..Math.Max(0, k.Path.LastIndexOf('/'))];
-            var tls = paired.Where(c => c.TrustStore is null && c.TlsUsable)
+            var tls = paired.Where(c => c.TrustStore is null && c.PublishedIn is null && c.TlsUsable)
                 .OrderBy(c => c.Path.StartsWith(folder + "/", StringComparison.Ordinal) ? 0 : 1)
                 .ThenBy(c => c.Format == "pkcs12" ? 1 : 0)
                 .ThenBy(c => c.Path, StringComparer.Ordinal).ThenBy(c => c.Sha256Fingerprint, StringComparer.Ordinal).First();
