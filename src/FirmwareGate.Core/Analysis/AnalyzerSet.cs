@@ -1,5 +1,6 @@
 using FirmwareGate.Core.Checks.Accounts;
 using FirmwareGate.Core.Checks.Config;
+using FirmwareGate.Core.Checks.Crypto;
 using FirmwareGate.Core.Checks.Hardening;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Inventory.Banners;
@@ -20,6 +21,7 @@ public static class AnalyzerSet
     public static IReadOnlyList<IFileAnalyzer> CreateChecks() =>
     [
         new HardeningAnalyzer(),
+        new CryptoAnalyzer(),
         new AccountFileAnalyzer(),
         new TelnetdBootCheck(),
         new SshRootPasswordLoginCheck(),
@@ -47,6 +49,7 @@ public static class AnalyzerSet
     /// <param name="now">The scan time: certificates expire relative to it.</param>
     public static IReadOnlyList<IAnalysisStep> CreateSteps(DateTimeOffset now) =>
     [
+        new CryptoStep(now),
         new AccountCheckStep(),
         new TelnetSystemdCheck(),
         new WorldWritableCheck(),

@@ -1,21 +1,36 @@
+using System.Globalization;
 using System.Text.Json;
 using FirmwareGate.Core.Checks;
+using FirmwareGate.Core.Checks.Crypto;
 
 namespace FirmwareGate.Core.Reports;
 
-/// <summary>Writes <c>certificates[]</c> (trust stores included, one item each) and <c>privateKeys[]</c> of the JSON report.</summary>
+/// <summary>
+/// Writes <c>certificates[]</c> (certificates with <c>kind: certificate</c>, and each trust store as one item with
+/// <c>kind: trust-store</c> and its counts) and <c>privateKeys[]</c> of the JSON report: attributes and public-key
+/// fingerprints only, never key material.
+/// </summary>
 internal static class CryptoJsonWriter
 {
     public static void WriteCertificates(Utf8JsonWriter w, CheckResults checks)
     {
+        var items = checks.Certificates.Select(c => (Item: (ICheckItem)c, Store: (TrustStoreInfo?)null, Cert: (CertificateInfo?)c))
+            .Concat(checks.TrustStores.Select(s => (Item: (ICheckItem)s, Store: (TrustStoreInfo?)s, Cert: (CertificateInfo?)null)))
+            .OrderBy(i => i.Item.Path, StringComparer.Ordinal)
+            .ThenBy(i => i.Item.Location, StringComparer.Ordinal)
+            .ThenBy(i => i.Store is null ? 1 : 0)
+            .ThenBy(i => i.Item.SortKey, StringComparer.Ordinal);
         w.WriteStartArray("certificates");
-        foreach (var c in checks.Certificates)
+        foreach (var (_, store, cert) in items)
         {
-            w.WriteStartObject();
-            w.WriteString("path", c.Path);
-            w.WriteString("location", c.Location);
-            w.WriteString("sha256Fingerprint", c.Sha256Fingerprint);
-            w.WriteEndObject();
+            if (store is not null)
+            {
+                WriteStore(w, store);
+            }
+            else
+            {
+                WriteCertificate(w, cert!); // one of the two is set by construction
+            }
         }
 
         w.WriteEndArray();
@@ -29,9 +44,109 @@ internal static class CryptoJsonWriter
             w.WriteStartObject();
             w.WriteString("path", k.Path);
             w.WriteString("location", k.Location);
+            w.WriteString("format", k.Format);
+            Number(w, "offset", k.Offset);
+            w.WriteBoolean("embedded", k.Embedded);
+            Text(w, "type", k.Type);
+            Number(w, "bits", k.Bits);
+            Text(w, "curve", k.Curve);
+            w.WriteBoolean("encrypted", k.Encrypted);
+            Text(w, "encryption", k.Encryption);
+            Text(w, "publicKeySha256", k.PublicKeySha256);
+            Text(w, "openSshPublicKeySha256", k.OpenSshPublicKeySha256);
+            w.WriteStartArray("pairsWithCertificates");
+            foreach (var fp in k.PairsWithCertificates)
+            {
+                w.WriteStringValue(fp);
+            }
+
+            w.WriteEndArray();
+            w.WriteBoolean("usedForTls", k.UsedForTls);
+            Text(w, "publishedIn", k.PublishedIn);
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+    }
+
+    private static void WriteCertificate(Utf8JsonWriter w, CertificateInfo c)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "certificate");
+        w.WriteString("path", c.Path);
+        w.WriteString("location", c.Location);
+        w.WriteString("format", c.Format);
+        Number(w, "offset", c.Offset);
+        w.WriteBoolean("embedded", c.Embedded);
+        w.WriteNumber("version", c.Version);
+        w.WriteString("subject", c.Subject);
+        w.WriteString("issuer", c.Issuer);
+        w.WriteString("serial", c.Serial);
+        w.WriteString("notBefore", Iso(c.NotBefore));
+        w.WriteString("notAfter", Iso(c.NotAfter));
+        w.WriteBoolean("expired", c.Expired);
+        w.WriteBoolean("notYetValid", c.NotYetValid);
+        w.WriteBoolean("selfSigned", c.SelfSigned);
+        w.WriteBoolean("isCa", c.IsCa);
+        w.WriteString("keyAlgorithm", c.KeyAlgorithm);
+        Number(w, "keyBits", c.KeyBits);
+        Text(w, "curve", c.Curve);
+        w.WriteString("signatureAlgorithm", c.SignatureAlgorithm);
+        w.WriteStartArray("extendedKeyUsages");
+        foreach (var u in c.ExtendedKeyUsages)
+        {
+            w.WriteStringValue(u);
+        }
+
+        w.WriteEndArray();
+        w.WriteString("sha256Fingerprint", c.Sha256Fingerprint);
+        w.WriteString("publicKeySha256", c.PublicKeySha256);
+        w.WriteBoolean("hasPrivateKey", c.HasPrivateKey);
+        Text(w, "trustStore", c.TrustStore);
+        Text(w, "publishedIn", c.PublishedIn);
+        w.WriteEndObject();
+    }
+
+    private static void WriteStore(Utf8JsonWriter w, TrustStoreInfo s)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", "trust-store");
+        w.WriteString("path", s.Path);
+        w.WriteString("location", s.Location);
+        w.WriteString("format", s.Kind);
+        w.WriteNumber("certificates", s.Certificates);
+        w.WriteNumber("distinct", s.Distinct);
+        w.WriteNumber("expired", s.Expired);
+        w.WriteNumber("notYetValid", s.NotYetValid);
+        w.WriteNumber("weakSignature", s.WeakSignature);
+        w.WriteNumber("weakKey", s.WeakKey);
+        w.WriteNumber("unreadable", s.Unreadable);
+        w.WriteEndObject();
+    }
+
+    private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static void Text(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 }

@@ -30,6 +30,7 @@ internal static class CycloneDxJson
     {
         var options = CycloneDX.Json.Utils.GetJsonSerializerOptions(useUnsafeRelaxedJsonEscaping: true);
         options.Converters.Insert(0, new IdentityArrayConverter());
+        options.Converters.Insert(0, new RelatedCryptoMaterialConverter());
         return options;
     }
 
@@ -55,6 +56,72 @@ internal sealed class IdentityArrayConverter : JsonConverter<EvidenceIdentityLis
         }
 
         writer.WriteEndArray();
+    }
+}
+
+/// <summary>
+/// Writes <c>relatedCryptoMaterialProperties</c> with the CycloneDX 1.6 fields FirmwareGate fills: <c>type</c>, <c>id</c>,
+/// <c>state</c> and <c>size</c> only when known (the library writes an unset state as the invalid value "null" and an
+/// unknown size as 0), <c>algorithmRef</c>, <c>format</c>, <c>securedBy</c>. <c>value</c> is never written: the
+/// SBOM describes keys, it does not carry them.
+/// </summary>
+internal sealed class RelatedCryptoMaterialConverter : JsonConverter<CycloneDX.Core.Models.RelatedCryptoMaterialProperties>
+{
+    /// <inheritdoc/>
+    public override CycloneDX.Core.Models.RelatedCryptoMaterialProperties Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("FirmwareGate only writes CycloneDX documents");
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, CycloneDX.Core.Models.RelatedCryptoMaterialProperties value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (value.Type != CycloneDX.Core.Models.RelatedCryptoMaterialType.Null)
+        {
+            writer.WriteString("type", value.Type.ToString().ToLowerInvariant().Replace('_', '-'));
+        }
+
+        if (value.Id is { } id)
+        {
+            writer.WriteString("id", id);
+        }
+
+        if (value.State != CycloneDX.Core.Models.KeyState.Null)
+        {
+            writer.WriteString("state", value.State.ToString().ToLowerInvariant().Replace('_', '-'));
+        }
+
+        if (value.AlgorithmRef is { } algorithmRef)
+        {
+            writer.WriteString("algorithmRef", algorithmRef);
+        }
+
+        if (value.Size > 0)
+        {
+            writer.WriteNumber("size", value.Size);
+        }
+
+        if (value.Format is { } format)
+        {
+            writer.WriteString("format", format);
+        }
+
+        if (value.SecuredBy is { } securedBy)
+        {
+            writer.WriteStartObject("securedBy");
+            if (securedBy.Mechanism is { } mechanism)
+            {
+                writer.WriteString("mechanism", mechanism);
+            }
+
+            if (securedBy.AlgorithmRef is { } securedRef)
+            {
+                writer.WriteString("algorithmRef", securedRef);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
     }
 }
 

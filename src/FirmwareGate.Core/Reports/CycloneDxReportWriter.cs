@@ -96,7 +96,7 @@ public static class CycloneDxReportWriter
             Version = 1,
             Metadata = metadata,
             Components = components.Count > 0 || cryptoAssets.Count > 0 ? [.. components.Select(ToCdx), .. cryptoAssets] : null,
-            Dependencies = Dependencies(firmwareRef, components),
+            Dependencies = [.. Dependencies(firmwareRef, components), .. CycloneDxCryptoAssets.Dependencies(result.Checks)],
         };
     }
 
