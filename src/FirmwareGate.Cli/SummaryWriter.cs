@@ -125,7 +125,25 @@ internal sealed class SummaryWriter(TextWriter output)
 
     private void WriteHardening(CheckResults checks)
     {
-        _ = checks;
+        var binaries = checks.Binaries;
+        if (binaries.Count == 0)
+        {
+            output.WriteLine("hardening 0 ELF executables or shared objects");
+            return;
+        }
+
+        // PIE counts executables only: a shared object is position-independent by nature ("dso").
+        var executables = binaries.Where(b => b.Pie.Value != "dso").ToList();
+        int known = binaries.Count(b => b.Canary.Value is not null);
+        output.WriteLine(string.Join("  ", [
+            $"hardening {binaries.Count} ELF files ({executables.Count} executables):",
+            $"NX {binaries.Count(b => b.Nx.Value == true)}/{binaries.Count}",
+            $"PIE {executables.Count(b => b.Pie.Value == "yes")}/{executables.Count}",
+            $"full RELRO {binaries.Count(b => b.Relro.Value == "full")}/{binaries.Count}",
+            $"canary {binaries.Count(b => b.Canary.Value == true)}/{known}{(known < binaries.Count ? $" ({binaries.Count - known} without symbols)" : "")}",
+            $"FORTIFY {binaries.Count(b => b.Fortify.Value)}/{binaries.Count}",
+            $"stripped {binaries.Count(b => b.Stripped.Value)}/{binaries.Count}",
+        ]));
     }
 
     private void WriteLayer(Layer layer, int depth)
