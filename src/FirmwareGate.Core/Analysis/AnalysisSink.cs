@@ -48,6 +48,12 @@ public sealed class AnalysisResults(AnalysisSink sink)
     /// <summary>The unpacked layers the walk went over (steps read whole trees from them: modes, directories).</summary>
     public IReadOnlyList<Layer> Layers { get; init; } = [];
 
+    /// <summary>CPU milliseconds of each analyser's own work in the walk, summed over workers ("elf-parse": the shared ELF parse).</summary>
+    public IReadOnlyDictionary<string, long> CpuMsByAnalyser { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Wall milliseconds of each step after the walk.</summary>
+    public SortedDictionary<string, long> StepMs { get; } = new(StringComparer.Ordinal);
+
     /// <summary>CPU milliseconds, summed over workers, spent reading (decoding) the files the analysers asked for.</summary>
     public long ReadCpuMs { get; init; }
 

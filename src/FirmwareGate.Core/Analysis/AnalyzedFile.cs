@@ -58,6 +58,9 @@ public sealed class AnalyzedFile : IDisposable
     /// <summary>Stopwatch ticks spent reading (decoding) the whole file into memory, 0 until it is read.</summary>
     internal long ReadTicks { get; private set; }
 
+    /// <summary>Stopwatch ticks spent parsing the file as ELF (headers, dynamic section, symbols), 0 until parsed.</summary>
+    internal long ElfTicks { get; private set; }
+
     /// <summary>Files larger than this are not loaded whole; use <see cref="ForEachChunk"/>.</summary>
     public long MaxInMemoryBytes { get; }
 
@@ -134,15 +137,19 @@ public sealed class AnalyzedFile : IDisposable
                 return;
             }
 
+            var memory = FitsInMemory ? Load() : default;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 // Symbols too: hardening (canary, FORTIFY, flagged imports) reads them from this one parse.
-                _elf = FitsInMemory ? ElfFile.Parse(Load(), ElfReadOptions.WithSymbols) : ElfFile.Read(Target.Content, ElfReadOptions.WithSymbols);
+                _elf = FitsInMemory ? ElfFile.Parse(memory, ElfReadOptions.WithSymbols) : ElfFile.Read(Target.Content, ElfReadOptions.WithSymbols);
             }
             catch (ElfFormatException e)
             {
                 _elfError = e;
             }
+
+            ElfTicks = Stopwatch.GetTimestamp() - started;
         }
     }
 

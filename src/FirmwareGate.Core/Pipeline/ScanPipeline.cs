@@ -79,6 +79,15 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
             result.DurationsMs["analysis"] = clock.ElapsedMilliseconds;
             result.DurationsMs["analysisReadCpu"] = analysis.ReadCpuMs;
             result.DurationsMs["analysisAnalyseCpu"] = analysis.AnalyseCpuMs;
+            foreach (var (analyser, ms) in analysis.CpuMsByAnalyser)
+            {
+                result.DurationsMs["cpu:" + analyser] = ms;
+            }
+
+            foreach (var (step, ms) in analysis.StepMs)
+            {
+                result.DurationsMs["step:" + step] = ms;
+            }
         }
 
         if (root is not null)

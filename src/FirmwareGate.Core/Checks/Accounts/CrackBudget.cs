@@ -13,13 +13,13 @@ public sealed record CrackBudget
     public static CrackBudget Default { get; } = new();
 
     /// <summary>Estimated single-core microseconds per distinct hash.</summary>
-    public double PerHashMicros { get; init; } = 45_000;
+    public double PerHashMicros { get; init; } = 12_000;
 
     /// <summary>Estimated single-core microseconds for all hashes of one scan.</summary>
-    public double TotalMicros { get; init; } = 300_000;
+    public double TotalMicros { get; init; } = 100_000;
 
     /// <summary>Candidates every hash gets whatever it costs (the head of the list holds the likeliest defaults).</summary>
-    public int MinCandidates { get; init; } = 8;
+    public int MinCandidates { get; init; } = 2;
 
     /// <summary>Candidates for a hash costing <paramref name="micros"/> each, with <paramref name="remaining"/> of the total left.</summary>
     public int Candidates(double micros, double remaining, int listLength)
