@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using FirmwareGate.Core.Analysis;
 using FirmwareGate.Core.Checks.Accounts.Crypt;
@@ -165,6 +166,8 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
     }
 
     // Distinct hashes, cheapest first (then in report order), so the total budget goes to the ones that can finish.
+    // Each hash's share is planned before any is computed; then every (hash, candidate) pair runs in one parallel
+    // loop, head of the list first, and a hash stops at its lowest match, so the count tried is the same on every run.
     private Dictionary<(string Algorithm, string Hash), Verdict> Crack(List<Account> accounts)
     {
         var verdicts = new Dictionary<(string, string), Verdict>();
@@ -176,6 +179,7 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
             .Select(a => (a.Algorithm, Hash: a.Hash ?? "", Cost: a.Algorithm == HashAlgorithms.Plaintext ? 0 : CrackCost.Micros(a.Algorithm, a.Hash ?? "")))
             .OrderBy(h => h.Cost)
             .ToList(); // stable: ties stay in report order
+        var plan = new List<(string Algorithm, string Hash, int Candidates)>();
         foreach (var (algorithm, hash, cost) in distinct)
         {
             if (algorithm == HashAlgorithms.Plaintext)
@@ -186,50 +190,51 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
             }
 
             int n = budget.Candidates(cost, remaining, candidates.Count);
-            var verdict = Search(algorithm, hash, candidates, n);
-            remaining -= verdict.Tried * cost;
-            verdicts[(algorithm, hash)] = verdict;
+            remaining -= n * cost;
+            plan.Add((algorithm, hash, n));
         }
 
-        return verdicts;
-    }
-
-    // The first candidate runs alone (it tells whether this host can compute the scheme); the rest in parallel,
-    // stopping at the lowest matching index, so the count tried is the same on every run.
-    private Verdict Search(string algorithm, string hash, IReadOnlyList<string> candidates, int n)
-    {
-        if (n == 0)
-        {
-            return new Verdict(false, false, 0);
-        }
-
-        bool? first = engine.Verify(algorithm, hash, candidates[0]);
-        if (first is null)
-        {
-            return new Verdict(false, false, 0);
-        }
-
-        if (first.Value)
-        {
-            return new Verdict(true, true, 1);
-        }
-
+        var lowest = new int[plan.Count];
+        var unsupported = new bool[plan.Count];
+        Array.Fill(lowest, int.MaxValue);
+        var work = plan.SelectMany((p, h) => Enumerable.Range(0, p.Candidates).Select(i => (Hash: h, Index: i)))
+            .OrderBy(w => w.Index)
+            .ThenBy(w => w.Hash)
+            .ToList();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Workers) };
-        var loop = Parallel.For(1, n, options, (i, state) =>
+        Parallel.ForEach(Partitioner.Create(work, loadBalance: true), options, w =>
         {
-            if (state.ShouldExitCurrentIteration && state.LowestBreakIteration < i)
+            if (Volatile.Read(ref unsupported[w.Hash]) || w.Index > Volatile.Read(ref lowest[w.Hash]))
             {
                 return;
             }
 
-            if (engine.Verify(algorithm, hash, candidates[i]) == true)
+            var (algorithm, hash, _) = plan[w.Hash];
+            switch (engine.Verify(algorithm, hash, candidates[w.Index]))
             {
-                state.Break();
+                case null:
+                    Volatile.Write(ref unsupported[w.Hash], true);
+                    break;
+                case true:
+                    int seen;
+                    while (w.Index < (seen = Volatile.Read(ref lowest[w.Hash])) && Interlocked.CompareExchange(ref lowest[w.Hash], w.Index, seen) != seen)
+                    {
+                    }
+
+                    break;
             }
         });
-        return loop.LowestBreakIteration is { } hit
-            ? new Verdict(true, true, (int)hit + 1)
-            : new Verdict(true, false, n);
+
+        for (int h = 0; h < plan.Count; h++)
+        {
+            var (algorithm, hash, n) = plan[h];
+            verdicts[(algorithm, hash)] = unsupported[h] ? new Verdict(false, false, 0)
+                : n == 0 ? new Verdict(false, false, 0)
+                : lowest[h] != int.MaxValue ? new Verdict(true, true, lowest[h] + 1)
+                : new Verdict(true, false, n);
+        }
+
+        return verdicts;
     }
 
     private static void Report(AccountInfo info, Account a, Verdict v, AnalysisSink sink)
