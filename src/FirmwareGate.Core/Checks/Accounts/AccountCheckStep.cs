@@ -229,7 +229,7 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
         {
             var (algorithm, hash, n) = plan[h];
             verdicts[(algorithm, hash)] = unsupported[h] ? new Verdict(false, false, 0)
-                : n == 0 ? new Verdict(false, false, 0)
+                : n == 0 ? new Verdict(false, false, 0, TooCostly: true)
                 : lowest[h] != int.MaxValue ? new Verdict(true, true, lowest[h] + 1)
                 : new Verdict(true, false, n);
         }
@@ -279,7 +279,9 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
         if (!v.Checked && a.Hash is not null && info.Algorithm != HashAlgorithms.Plaintext)
         {
             sink.Add(Finding.Of(info.Location, info.Path, "account.hash-not-checked", Severity.Info,
-                $"{who}: {info.Algorithm} hash not checked against the default-password dictionary (this host cannot compute it; libxcrypt absent or built without it)",
+                v.TooCostly
+                    ? $"{who}: {info.Algorithm} hash not checked against the default-password dictionary (its cost parameter makes one try too slow for a scan)"
+                    : $"{who}: {info.Algorithm} hash not checked against the default-password dictionary (this host cannot compute it; libxcrypt absent or built without it)",
                 Evidence(info, $"algorithm {info.Algorithm}"), info.User, info.Line));
         }
     }
@@ -328,5 +330,5 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
         public override string ToString() => Record.ToString();
     }
 
-    private readonly record struct Verdict(bool Checked, bool Matched, int Tried);
+    private readonly record struct Verdict(bool Checked, bool Matched, int Tried, bool TooCostly = false);
 }

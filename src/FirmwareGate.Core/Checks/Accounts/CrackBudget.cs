@@ -21,9 +21,25 @@ public sealed record CrackBudget
     /// <summary>Candidates every hash gets whatever it costs (the head of the list holds the likeliest defaults).</summary>
     public int MinCandidates { get; init; } = 2;
 
+    /// <summary>A hash whose one candidate costs more than this gets one candidate only (the list's first entry).</summary>
+    public double OneCandidateAboveMicros { get; init; } = 50_000;
+
+    /// <summary>A hash whose one candidate costs more than this is not checked (a bcrypt cost of 13 or more, a huge yescrypt N).</summary>
+    public double UncheckedAboveMicros { get; init; } = 250_000;
+
     /// <summary>Candidates for a hash costing <paramref name="micros"/> each, with <paramref name="remaining"/> of the total left.</summary>
     public int Candidates(double micros, double remaining, int listLength)
     {
+        if (micros > UncheckedAboveMicros)
+        {
+            return 0;
+        }
+
+        if (micros > OneCandidateAboveMicros)
+        {
+            return Math.Min(1, listLength);
+        }
+
         double per = Math.Max(micros, 0.01);
         double allowed = Math.Min(PerHashMicros, Math.Max(0, remaining));
         long n = (long)Math.Floor(allowed / per);

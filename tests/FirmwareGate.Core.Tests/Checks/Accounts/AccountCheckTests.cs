@@ -297,10 +297,30 @@ public sealed class AccountCheckTests
         var b = CrackBudget.Default;
         int n = DefaultPasswords.Default.Candidates.Count;
         Assert.Equal(n, b.Candidates(CrackCost.Micros(HashAlgorithms.Des, "AbTLrS7zqigWE"), b.TotalMicros, n));
-        Assert.Equal(b.MinCandidates, b.Candidates(CrackCost.Micros(HashAlgorithms.Bcrypt, "$2b$12$" + new string('a', 53)), b.TotalMicros, n));
+        Assert.Equal(b.MinCandidates, b.Candidates(CrackCost.Micros(HashAlgorithms.Bcrypt, "$2b$08$" + new string('a', 53)), b.TotalMicros, n));
+        Assert.Equal(1, b.Candidates(CrackCost.Micros(HashAlgorithms.Bcrypt, "$2b$12$" + new string('a', 53)), b.TotalMicros, n));
+        Assert.Equal(0, b.Candidates(CrackCost.Micros(HashAlgorithms.Bcrypt, "$2b$14$" + new string('a', 53)), b.TotalMicros, n));
         Assert.True(b.Candidates(CrackCost.Micros(HashAlgorithms.Sha512Crypt, "$6$rounds=50000$s$x"), b.TotalMicros, n)
             < b.Candidates(CrackCost.Micros(HashAlgorithms.Sha512Crypt, "$6$s$x"), b.TotalMicros, n));
         Assert.Equal(b.MinCandidates, b.Candidates(1, 0, n));
+    }
+
+    [Fact]
+    public void A_hash_too_costly_to_try_is_reported_as_not_checked()
+    {
+        var tree = new Layer
+        {
+            Format = "squashfs",
+            Offset = 0,
+            Location = "img@0x0:squashfs",
+            FileSystem = new FileSystemTree([File("/etc/lighttpd/.htpasswd", "slow:$2y$15$" + new string('a', 53) + "\n")]),
+        };
+        var (checks, _) = Run(CryptEngine.Default, 2, tree);
+        var account = Account(checks, "slow");
+        Assert.Equal("bcrypt", account.Algorithm);
+        Assert.False(account.Checked);
+        var finding = Assert.Single(checks.Findings, f => f.RuleId == "account.hash-not-checked");
+        Assert.Contains("too slow", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
