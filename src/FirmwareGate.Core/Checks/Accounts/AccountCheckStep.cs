@@ -210,7 +210,7 @@ public sealed class AccountCheckStep(DefaultPasswords dictionary, CryptEngine en
             }
 
             var (algorithm, hash, _) = plan[w.Hash];
-            switch (engine.Verify(algorithm, hash, candidates[w.Index]))
+            switch (CostlyHashMemo.Verify(engine, algorithm, hash, candidates[w.Index], CrackCost.Micros(algorithm, hash)))
             {
                 case null:
                     Volatile.Write(ref unsupported[w.Hash], true);

@@ -124,10 +124,26 @@ public sealed class AccountFileAnalyzer : IFileAnalyzer
             if (record is not null)
             {
                 sink.Add(record);
+                Prefetch(record);
             }
         }
 
         notes.Flush();
+    }
+
+    // A costly hash's first candidates start now, beside the rest of the walk; the check after the walk reuses them.
+    private static void Prefetch(AccountRecord record)
+    {
+        if (record.Source is "passwd" or "group" or "gshadow")
+        {
+            return;
+        }
+
+        var (algorithm, _, hash) = AccountCheckStep.Classify(record.Secret, record.Source);
+        if (hash is not null && algorithm != Crypt.HashAlgorithms.Plaintext)
+        {
+            Crypt.CostlyHashMemo.Prefetch(Crypt.CryptEngine.Default, CrackBudget.Default, DefaultPasswords.Default.Candidates, algorithm, hash);
+        }
     }
 
     private static AccountRecord Record(Context c, int line, string user, string secret, string source) => new()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Asn1;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -20,6 +21,11 @@ internal static class CertificateParser
     /// <summary>Largest certificate accepted (the biggest real ones, with long SAN lists, are a few tens of KiB).</summary>
     public const int MaxCertificateBytes = 256 * 1024;
 
+    // Certificates parsed before, by SHA-256 of their DER: a trust store ships each root two or three times (the
+    // bundle, /etc/ssl/certs, /usr/share/ca-certificates), and the same certificate has the same attributes.
+    private const int MaxCached = 4096;
+    private static readonly ConcurrentDictionary<string, CertificateInfo> Parsed = new(StringComparer.Ordinal);
+
     /// <summary>Parses one certificate; null and a reason when it is not a readable X.509 certificate.</summary>
     public static CertificateInfo? TryParse(ReadOnlySpan<byte> der, CertificateOrigin origin, out string? error)
     {
@@ -30,6 +36,24 @@ internal static class CertificateParser
             return null;
         }
 
+        string fingerprint = Convert.ToHexStringLower(SHA256.HashData(der));
+        if (Parsed.TryGetValue(fingerprint, out var known))
+        {
+            return known with { Path = origin.Path, Location = origin.Location, Format = origin.Format, Offset = origin.Offset, Embedded = origin.Embedded };
+        }
+
+        var parsed = Parse(der, fingerprint, origin, out error);
+        if (parsed is not null && Parsed.Count < MaxCached)
+        {
+            Parsed.TryAdd(fingerprint, parsed);
+        }
+
+        return parsed;
+    }
+
+    private static CertificateInfo? Parse(ReadOnlySpan<byte> der, string fingerprint, CertificateOrigin origin, out string? error)
+    {
+        error = null;
         try
         {
             using var cert = X509CertificateLoader.LoadCertificate(der);
@@ -43,8 +67,8 @@ internal static class CertificateParser
                 Format = origin.Format,
                 Offset = origin.Offset,
                 Embedded = origin.Embedded,
-                Sha256Fingerprint = Convert.ToHexStringLower(SHA256.HashData(der)),
-                PublishedIn = KnownKeys.CertificateOrigin(Convert.ToHexStringLower(SHA256.HashData(der))),
+                Sha256Fingerprint = fingerprint,
+                PublishedIn = KnownKeys.CertificateOrigin(fingerprint),
                 Version = cert.Version,
                 Subject = Rfc4514(cert.SubjectName),
                 Issuer = Rfc4514(cert.IssuerName),
