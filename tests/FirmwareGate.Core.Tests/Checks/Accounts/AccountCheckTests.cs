@@ -306,6 +306,22 @@ public sealed class AccountCheckTests
     }
 
     [Fact]
+    public void Remembered_costly_hashes_give_the_engines_answers()
+    {
+        var engine = CryptEngine.Default;
+        Assert.True(engine.NativeAvailable, "yescrypt needs libxcrypt (libcrypt.so.1), present on Debian and in the action's container");
+        var candidates = DefaultPasswords.Default.Candidates;
+        Assert.Equal(["admin", "password"], candidates.Take(2));
+        double micros = CrackCost.Micros(HashAlgorithms.Yescrypt, OperatorYescrypt);
+        Assert.True(micros >= CostlyHashMemo.CostlyMicros);
+        CostlyHashMemo.Prefetch(engine, CrackBudget.Default, candidates, HashAlgorithms.Yescrypt, OperatorYescrypt);
+        Assert.False(CostlyHashMemo.Verify(engine, HashAlgorithms.Yescrypt, OperatorYescrypt, "admin", micros));
+        Assert.True(CostlyHashMemo.Verify(engine, HashAlgorithms.Yescrypt, OperatorYescrypt, "password", micros));
+        Assert.True(CostlyHashMemo.Verify(engine, HashAlgorithms.Yescrypt, OperatorYescrypt, "password", micros));
+        Assert.Equal(engine.Verify(HashAlgorithms.Yescrypt, OperatorYescrypt, "1234"), CostlyHashMemo.Verify(engine, HashAlgorithms.Yescrypt, OperatorYescrypt, "1234", micros));
+    }
+
+    [Fact]
     public void A_hash_too_costly_to_try_is_reported_as_not_checked()
     {
         var tree = new Layer
