@@ -11,7 +11,7 @@ namespace FirmwareGate.Core.Checks;
 /// </summary>
 public sealed partial record Finding
 {
-    /// <summary>Stable rule id ("elf.no-nx", "cert.expired", "account.default-password").</summary>
+    /// <summary>Stable rule id ("elf.network-unsafe-calls", "cert.expired", "account.default-password").</summary>
     public required string RuleId { get; init; }
 
     /// <summary>How bad it is.</summary>
