@@ -17,47 +17,21 @@ internal static class AccountJsonWriter
             w.WriteNumber("line", a.Line);
             w.WriteString("source", a.Source);
             w.WriteString("user", a.User);
-            WriteNumber(w, "uid", a.Uid);
-            WriteNumber(w, "gid", a.Gid);
+            w.WriteNumberOrNull("uid", a.Uid);
+            w.WriteNumberOrNull("gid", a.Gid);
             w.WriteString("shell", a.Shell);
-            if (a.LoginShell is { } login)
-            {
-                w.WriteBoolean("loginShell", login);
-            }
-            else
-            {
-                w.WriteNull("loginShell");
-            }
+            w.WriteBooleanOrNull("loginShell", a.LoginShell);
 
             w.WriteString("algorithm", a.Algorithm);
             w.WriteBoolean("empty", a.Empty);
             w.WriteBoolean("locked", a.Locked);
             w.WriteBoolean("checked", a.Checked);
             w.WriteNumber("candidatesTried", a.CandidatesTried);
-            if (a.MatchesDefaultPassword is { } match)
-            {
-                w.WriteBoolean("matchesDefaultPassword", match);
-            }
-            else
-            {
-                w.WriteNull("matchesDefaultPassword");
-            }
+            w.WriteBooleanOrNull("matchesDefaultPassword", a.MatchesDefaultPassword);
 
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter w, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
     }
 }

@@ -69,14 +69,7 @@ internal static class BinaryJsonWriter
     private static void Bool(Utf8JsonWriter w, string name, Decided<bool?> d)
     {
         w.WriteStartObject(name);
-        if (d.Value is { } v)
-        {
-            w.WriteBoolean("value", v);
-        }
-        else
-        {
-            w.WriteNull("value");
-        }
+        w.WriteBooleanOrNull("value", d.Value);
 
         w.WriteString("evidence", d.Evidence);
         w.WriteEndObject();

@@ -45,15 +45,15 @@ internal static class CryptoJsonWriter
             w.WriteString("path", k.Path);
             w.WriteString("location", k.Location);
             w.WriteString("format", k.Format);
-            Number(w, "offset", k.Offset);
+            w.WriteNumberOrNull("offset", k.Offset);
             w.WriteBoolean("embedded", k.Embedded);
-            Text(w, "type", k.Type);
-            Number(w, "bits", k.Bits);
-            Text(w, "curve", k.Curve);
+            w.WriteString("type", k.Type);
+            w.WriteNumberOrNull("bits", k.Bits);
+            w.WriteString("curve", k.Curve);
             w.WriteBoolean("encrypted", k.Encrypted);
-            Text(w, "encryption", k.Encryption);
-            Text(w, "publicKeySha256", k.PublicKeySha256);
-            Text(w, "openSshPublicKeySha256", k.OpenSshPublicKeySha256);
+            w.WriteString("encryption", k.Encryption);
+            w.WriteString("publicKeySha256", k.PublicKeySha256);
+            w.WriteString("openSshPublicKeySha256", k.OpenSshPublicKeySha256);
             w.WriteStartArray("pairsWithCertificates");
             foreach (var fp in k.PairsWithCertificates)
             {
@@ -62,7 +62,7 @@ internal static class CryptoJsonWriter
 
             w.WriteEndArray();
             w.WriteBoolean("usedForTls", k.UsedForTls);
-            Text(w, "publishedIn", k.PublishedIn);
+            w.WriteString("publishedIn", k.PublishedIn);
             w.WriteEndObject();
         }
 
@@ -76,7 +76,7 @@ internal static class CryptoJsonWriter
         w.WriteString("path", c.Path);
         w.WriteString("location", c.Location);
         w.WriteString("format", c.Format);
-        Number(w, "offset", c.Offset);
+        w.WriteNumberOrNull("offset", c.Offset);
         w.WriteBoolean("embedded", c.Embedded);
         w.WriteNumber("version", c.Version);
         w.WriteString("subject", c.Subject);
@@ -89,8 +89,8 @@ internal static class CryptoJsonWriter
         w.WriteBoolean("selfSigned", c.SelfSigned);
         w.WriteBoolean("isCa", c.IsCa);
         w.WriteString("keyAlgorithm", c.KeyAlgorithm);
-        Number(w, "keyBits", c.KeyBits);
-        Text(w, "curve", c.Curve);
+        w.WriteNumberOrNull("keyBits", c.KeyBits);
+        w.WriteString("curve", c.Curve);
         w.WriteString("signatureAlgorithm", c.SignatureAlgorithm);
         w.WriteStartArray("extendedKeyUsages");
         foreach (var u in c.ExtendedKeyUsages)
@@ -102,8 +102,8 @@ internal static class CryptoJsonWriter
         w.WriteString("sha256Fingerprint", c.Sha256Fingerprint);
         w.WriteString("publicKeySha256", c.PublicKeySha256);
         w.WriteBoolean("hasPrivateKey", c.HasPrivateKey);
-        Text(w, "trustStore", c.TrustStore);
-        Text(w, "publishedIn", c.PublishedIn);
+        w.WriteString("trustStore", c.TrustStore);
+        w.WriteString("publishedIn", c.PublishedIn);
         w.WriteEndObject();
     }
 
@@ -125,28 +125,4 @@ internal static class CryptoJsonWriter
     }
 
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static void Text(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-        {
-            w.WriteNull(name);
-        }
-        else
-        {
-            w.WriteString(name, value);
-        }
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            w.WriteNumber(name, v);
-        }
-        else
-        {
-            w.WriteNull(name);
-        }
-    }
 }

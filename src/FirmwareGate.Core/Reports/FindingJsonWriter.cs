@@ -16,23 +16,9 @@ internal static class FindingJsonWriter
             w.WriteString("severity", SeverityNames.Of(f.Severity));
             w.WriteString("message", f.Message);
             w.WriteString("location", f.Location);
-            if (f.Path is null)
-            {
-                w.WriteNull("path");
-            }
-            else
-            {
-                w.WriteString("path", f.Path);
-            }
+            w.WriteString("path", f.Path);
 
-            if (f.Line is { } line)
-            {
-                w.WriteNumber("line", line);
-            }
-            else
-            {
-                w.WriteNull("line");
-            }
+            w.WriteNumberOrNull("line", f.Line);
 
             w.WriteString("fingerprint", f.Fingerprint);
             w.WriteString("evidence", f.Evidence);
