@@ -41,23 +41,14 @@ internal static class ConfigText
         bool cutNoted = false;
         int pos = 0;
         int number = 0;
-        while (pos < data.Length)
+        while (TextLines.Next(data, ref pos, ref number, ct, out var line))
         {
-            if (++number > MaxLines)
+            if (number > MaxLines)
             {
                 note?.Invoke($"more than {MaxLines} lines; the rest is not read");
                 break;
             }
 
-            if ((number & 0xFFF) == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-            }
-
-            var rest = data[pos..];
-            int end = rest.IndexOfAny((byte)'\n', (byte)'\r');
-            var line = end < 0 ? rest : rest[..end];
-            pos += end < 0 ? rest.Length : end + (rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n' ? 2 : 1);
             if (line.Length > MaxLineChars)
             {
                 if (!cutNoted)

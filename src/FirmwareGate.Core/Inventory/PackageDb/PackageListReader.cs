@@ -1,4 +1,5 @@
 using System.Text;
+using FirmwareGate.Core.Analysis;
 
 namespace FirmwareGate.Core.Inventory.PackageDb;
 

@@ -1,6 +1,6 @@
-namespace FirmwareGate.Core.Inventory.PackageDb;
+namespace FirmwareGate.Core.Analysis;
 
-/// <summary>Line splitting for package database files: LF, CRLF and CR line ends, with cancellation checks.</summary>
+/// <summary>Line splitting for text files the analysers read (package databases, configuration): LF, CRLF and CR line ends, with cancellation checks.</summary>
 internal static class TextLines
 {
     /// <summary>
