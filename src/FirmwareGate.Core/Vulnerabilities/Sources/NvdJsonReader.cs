@@ -15,11 +15,4 @@ public static class NvdJsonReader
     /// <summary>Reads an API response page into <paramref name="sink"/>; throws <see cref="VulnerabilitySourceException"/> when it is not a page.</summary>
     public static NvdPageInfo ReadPage(ReadOnlySpan<byte> json, string name, IRecordSink sink, ImportCounts counts) =>
         throw new VulnerabilitySourceException($"{name}: not implemented");
-
-    /// <summary>Parses one CVE object (<c>vulnerabilities[i].cve</c>); null with <paramref name="error"/> when malformed.</summary>
-    public static VulnerabilityRecord? ParseCve(System.Text.Json.JsonElement cve, out string? error)
-    {
-        error = "not implemented";
-        return null;
-    }
 }
