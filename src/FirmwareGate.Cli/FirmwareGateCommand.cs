@@ -31,18 +31,20 @@ public static class FirmwareGateCommand
         var scanOut = new Option<DirectoryInfo?>("--output", "-o") { Description = "Also extract every layer into DIR (empty or absent).", HelpName = "DIR" };
         var sbomFile = new Option<string?>("--sbom") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", HelpName = "FILE" };
         var noChecks = new Option<bool>("--no-checks") { Description = "Inventory only: skip the security checks (hardening, certificates, keys, accounts, configuration)." };
-        var scan = new Command("scan", "Analyse an image: its layers, coverage, components, binary hardening, certificates, keys, accounts and risky configuration.") { image, json, sbomFile, now, scanOut, noChecks, allowIncomplete, noNative, quiet };
+        var db = new Option<string?>("--db") { Description = "Vulnerability database file, or offline NVD/CVE 5/OSV record files (a folder or a file) read for this scan only (default: FIRMWAREGATE_DB, else the user's cache folder).", HelpName = "PATH" };
+        var noVulns = new Option<bool>("--no-vulns") { Description = "Skip CVE matching." };
+        var scan = new Command("scan", "Analyse an image: its layers, coverage, components, binary hardening, certificates, keys, accounts, risky configuration and known vulnerabilities.") { image, json, sbomFile, now, scanOut, noChecks, db, noVulns, allowIncomplete, noNative, quiet };
         limits.AddTo(scan);
 
         var sbomOut = new Option<string>("--output", "-o") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", Required = true, HelpName = "FILE" };
-        var sbom = new Command("sbom", "Analyse an image and write its CycloneDX 1.6 JSON SBOM: the firmware, its layers, the components found and their links.") { image, sbomOut, now, allowIncomplete, noNative, quiet };
+        var sbom = new Command("sbom", "Analyse an image and write its CycloneDX 1.6 JSON SBOM: the firmware, its layers, the components found, their links and their known vulnerabilities.") { image, sbomOut, now, db, noVulns, allowIncomplete, noNative, quiet };
         limits.AddTo(sbom);
 
         var unpackOut = new Option<DirectoryInfo>("--output", "-o") { Description = "Folder to extract into (empty or absent).", Required = true, HelpName = "DIR" };
         var unpack = new Command("unpack", "Extract every layer of an image into a folder: one folder per layer named OFFSET-FORMAT, filesystem trees in root/, entry lists in entries.tsv.") { image, unpackOut, allowIncomplete, noNative, quiet };
         limits.AddTo(unpack);
 
-        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, sbom, unpack };
+        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, sbom, unpack, DbCommand.Create(stdout, stderr) };
 
         Invocation Read(ParseResult parse, CancellationToken ct) => new(parse, stdout, stderr, ct)
         {
@@ -60,12 +62,16 @@ public static class FirmwareGateCommand
             Sbom = parse.GetValue(sbomFile),
             Now = parse.GetValue(now),
             NoChecks = parse.GetValue(noChecks),
+            Database = parse.GetValue(db),
+            NoVulnerabilities = parse.GetValue(noVulns),
         }));
         sbom.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
             Sbom = parse.GetRequiredValue(sbomOut),
             Now = parse.GetValue(now),
             SbomOnly = true,
+            Database = parse.GetValue(db),
+            NoVulnerabilities = parse.GetValue(noVulns),
         }));
         unpack.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
@@ -119,6 +125,8 @@ public static class FirmwareGateCommand
             AllowIncomplete = inv.AllowIncomplete,
             Analyze = !inv.UnpackOnly,
             Checks = !inv.NoChecks,
+            Database = inv.Database,
+            Vulnerabilities = !inv.NoVulnerabilities,
         };
         using var progress = ProgressLine.Create(inv.Stderr, enabled: !inv.Quiet);
         var pipeline = new ScanPipeline { Progress = progress };
@@ -223,5 +231,9 @@ public static class FirmwareGateCommand
         public bool SbomOnly { get; init; }
 
         public bool NoChecks { get; init; }
+
+        public string? Database { get; init; }
+
+        public bool NoVulnerabilities { get; init; }
     }
 }

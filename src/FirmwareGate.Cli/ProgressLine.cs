@@ -21,7 +21,7 @@ internal sealed class ProgressLine : IProgress<string>, IDisposable
 
         lock (_gate)
         {
-            string line = value.StartsWith("extracting", StringComparison.Ordinal) ? value : "reading " + value;
+            string line = value.StartsWith("extracting", StringComparison.Ordinal) || value.StartsWith("matching", StringComparison.Ordinal) || value.StartsWith("db:", StringComparison.Ordinal) ? value : "reading " + value;
             _writer.Write("\r" + line.PadRight(_width));
             _width = line.Length;
         }

@@ -5,6 +5,8 @@ using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
+using FirmwareGate.Core.Vulnerabilities;
+using FirmwareGate.Core.Vulnerabilities.Matching;
 
 namespace FirmwareGate.Cli;
 
@@ -31,6 +33,7 @@ internal sealed class SummaryWriter(TextWriter output)
         {
             WriteComponents(result.Inventory);
             WriteChecks(result.Checks);
+            WriteVulnerabilities(result.Vulnerabilities);
         }
 
         if (result.Extraction is { } x)
@@ -122,6 +125,50 @@ internal sealed class SummaryWriter(TextWriter output)
             output.WriteLine($"  ... and {findings.Count - FindingsShown} more (--json for all)");
         }
     }
+
+    private const int VulnerabilitiesShown = 10;
+
+    private void WriteVulnerabilities(VulnerabilityResults results)
+    {
+        if (results.Database is not { } db)
+        {
+            output.WriteLine("cves      not matched: " + (results.Skipped ?? "no database"));
+            return;
+        }
+
+        var affected = results.Items.Where(v => v.Match.Verdict == MatchVerdict.Affected).ToList();
+        var bySeverity = affected.GroupBy(v => v.Severity).OrderBy(g => SeverityOrder(g.Key)).Select(g => $"{g.Key} {g.Count()}");
+        int undecidable = results.Items.Count(v => v.Match.Verdict == MatchVerdict.Undecidable);
+        int unconfirmed = results.Items.Count(v => v.Match.Verdict == MatchVerdict.NoCpeData);
+        int exploited = results.Items.Count(v => v.KnownExploited && v.Match.Verdict == MatchVerdict.Affected);
+        string age = db.Age is { } a ? $", updated {(int)a.TotalDays} day(s) before the scan" : "";
+        output.WriteLine($"cves      {affected.Count} affecting {affected.Select(v => v.ComponentRef).Distinct().Count()} of {results.ComponentsChecked} components{(affected.Count > 0 ? $" ({string.Join(", ", bySeverity)})" : "")}; known exploited {exploited}; undecidable {undecidable}; unconfirmed (no CPE data yet) {unconfirmed}  [database: {db.Records} records{age}]");
+        foreach (var v in results.Items
+                     .OrderBy(v => v.Match.Verdict == MatchVerdict.Affected ? 0 : v.Match.Verdict == MatchVerdict.Undecidable ? 1 : 2)
+                     .ThenByDescending(v => v.KnownExploited)
+                     .ThenByDescending(v => v.Rating?.Score ?? -1)
+                     .ThenBy(v => v.Id, StringComparer.Ordinal)
+                     .Take(VulnerabilitiesShown))
+        {
+            string verdict = v.Match.Verdict switch { MatchVerdict.Affected => "", MatchVerdict.Undecidable => "  (undecidable: " + v.Match.Reason + ")", _ => "  (unconfirmed: no CPE data)" };
+            string score = v.Rating is { } r ? r.Score.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+            output.WriteLine($"  {v.Severity,-8} {score,4} {v.Id,-16} {v.ComponentRef}{(v.KnownExploited ? "  KEV" : "")}{verdict}");
+        }
+
+        if (results.Items.Count > VulnerabilitiesShown)
+        {
+            output.WriteLine($"  ... and {results.Items.Count - VulnerabilitiesShown} more (--json for all)");
+        }
+    }
+
+    private static int SeverityOrder(string severity) => severity switch
+    {
+        "critical" => 0,
+        "high" => 1,
+        "medium" => 2,
+        "low" => 3,
+        _ => 4,
+    };
 
     private void WriteHardening(CheckResults checks)
     {

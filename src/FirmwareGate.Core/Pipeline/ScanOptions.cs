@@ -31,4 +31,14 @@ public sealed record ScanOptions
 
     /// <summary>Folder for scratch files (large decoded layers); the system temp folder by default.</summary>
     public string? TempDirectory { get; init; }
+
+    /// <summary>
+    /// The vulnerability database: a database file, or offline record files (a folder or a file) read into a
+    /// temporary one; null for the default database (<c>FIRMWAREGATE_DB</c>, else the user's cache folder), which
+    /// may not exist: then matching is skipped with a note.
+    /// </summary>
+    public string? Database { get; init; }
+
+    /// <summary>Match components against the vulnerability database (needs <see cref="Analyze"/>).</summary>
+    public bool Vulnerabilities { get; init; } = true;
 }

@@ -8,6 +8,9 @@ using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
+using FirmwareGate.Core.Vulnerabilities;
+using FirmwareGate.Core.Vulnerabilities.Database;
+using FirmwareGate.Core.Vulnerabilities.Sources;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -22,12 +25,74 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
     /// <summary>Reports what is being read, for progress displays.</summary>
     public IProgress<string>? Progress { get; init; }
 
-    /// <summary>Runs the stages this build has: unpack, the analysers and the inventory (and extract when an output folder is set).</summary>
+    /// <summary>Runs the stages: unpack, the analysers, the inventory, the checks and the vulnerability match (and extract when an output folder is set).</summary>
     /// <exception cref="ScanInputException">The image cannot be read or the output folder cannot be used.</exception>
     public Task<ScanResult> RunAsync(ScanOptions options, CancellationToken ct) =>
         Task.Run(() => Run(options, ct), ct);
 
     private ScanResult Run(ScanOptions options, CancellationToken ct)
+    {
+        var (now, reproducible) = ResolveTime(options.Now);
+        ImportCounts? imported = null;
+        var database = options.Analyze && options.Vulnerabilities ? OpenDatabase(options.Database, now, out imported, ct) : null;
+        try
+        {
+            var result = Run(options, now, reproducible, ct);
+            if (options.Analyze && options.Vulnerabilities)
+            {
+                result.Vulnerabilities = MatchVulnerabilities(result, database, imported, now, ct);
+            }
+
+            return result;
+        }
+        finally
+        {
+            database?.Dispose();
+        }
+    }
+
+    private static VulnerabilityDatabase? OpenDatabase(string? path, DateTimeOffset now, out ImportCounts? imported, CancellationToken ct)
+    {
+        try
+        {
+            return DatabaseOpener.Open(path, now, out imported, ct);
+        }
+        catch (VulnerabilityDatabaseException e)
+        {
+            throw new ScanInputException($"{e.Message}; to fix it run `{e.Hint}`", e);
+        }
+        catch (VulnerabilitySourceException e)
+        {
+            throw new ScanInputException(e.Message, e);
+        }
+    }
+
+    private VulnerabilityResults MatchVulnerabilities(ScanResult result, VulnerabilityDatabase? database, ImportCounts? imported, DateTimeOffset now, CancellationToken ct)
+    {
+        if (database is null)
+        {
+            return VulnerabilityResults.None with { Skipped = DatabaseOpener.HowToGetOne };
+        }
+
+        var clock = Stopwatch.StartNew();
+        Progress?.Report("matching vulnerabilities");
+        try
+        {
+            return VulnerabilityScanner.Match(result.Inventory, database, now, ct) with { Imported = imported };
+        }
+        catch (VulnerabilityDatabaseException e)
+        {
+            // A database that breaks in the middle of matching: the rest of the scan stands, the gap is stated.
+            result.AnalysisWarnings = [.. result.AnalysisWarnings, $"vulnerability database: {e.Message}; to fix it run `{e.Hint}`"];
+            return VulnerabilityResults.None with { Skipped = e.Message };
+        }
+        finally
+        {
+            result.DurationsMs["vulnerabilities"] = clock.ElapsedMilliseconds;
+        }
+    }
+
+    private ScanResult Run(ScanOptions options, DateTimeOffset now, bool reproducible, CancellationToken ct)
     {
         FileByteSource image;
         try
@@ -55,7 +120,6 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
 
         var context = new ReadContext(options.Limits, ct, options.TempDirectory) { UseNativeCodecs = options.UseNativeCodecs };
         context.Own(image);
-        var (now, reproducible) = ResolveTime(options.Now);
         var clock = Stopwatch.StartNew();
         // Hash on the side: it reads the same file the unpacker reads, so the two overlap.
         var sha256 = Task.Run(() => Sha256Of(image, ct), ct);

@@ -3,6 +3,7 @@ using FirmwareGate.Core.Extraction;
 using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Inventory;
 using FirmwareGate.Core.Unpacking;
+using FirmwareGate.Core.Vulnerabilities;
 
 namespace FirmwareGate.Core.Pipeline;
 
@@ -53,6 +54,9 @@ public sealed class ScanResult : IDisposable
 
     /// <summary>Problems the analysers met (a malformed package database, an unreadable ELF), each naming the file.</summary>
     public IReadOnlyList<string> AnalysisWarnings { get; internal set; } = [];
+
+    /// <summary>The vulnerability stage: records matched to components, and the database used.</summary>
+    public VulnerabilityResults Vulnerabilities { get; internal set; } = VulnerabilityResults.None;
 
     /// <summary>Odd files the analysers still read (a malformed ELF header): reported, not counted as incomplete.</summary>
     public IReadOnlyList<string> AnalysisNotes { get; internal set; } = [];

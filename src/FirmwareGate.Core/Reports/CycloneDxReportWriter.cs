@@ -14,7 +14,8 @@ namespace FirmwareGate.Core.Reports;
 /// <summary>
 /// Writes the CycloneDX 1.6 JSON SBOM of a scan, built with CycloneDX.Core's model and serializer:
 /// the firmware as <c>metadata.component</c> with its recognised layers nested inside (the provenance tree),
-/// the inventory as <c>components[]</c> with evidence, and the link graph as <c>dependencies[]</c>.
+/// the inventory as <c>components[]</c> with evidence, the link graph as <c>dependencies[]</c>, and the matched
+/// vulnerabilities as <c>vulnerabilities[]</c>.
 /// Deterministic: stable ordering, a serial number derived from the image hash and the tool version, and a
 /// timestamp only when the scan time was given (<c>--now</c>, <c>SOURCE_DATE_EPOCH</c>).
 /// </summary>
@@ -97,6 +98,7 @@ public static class CycloneDxReportWriter
             Metadata = metadata,
             Components = components.Count > 0 || cryptoAssets.Count > 0 ? [.. components.Select(ToCdx), .. cryptoAssets] : null,
             Dependencies = [.. Dependencies(firmwareRef, components), .. CycloneDxCryptoAssets.Dependencies(result.Checks)],
+            Vulnerabilities = CycloneDxVulnerabilities.Of(result.Vulnerabilities, components.ToDictionary(c => c.BomRef, c => c.Version, StringComparer.Ordinal)),
         };
     }
 
@@ -321,7 +323,8 @@ public static class CycloneDxReportWriter
         return list.Count > 0 ? list : null;
     }
 
-    private static Property Property(string name, string value) => new() { Name = PropertyPrefix + name, Value = value };
+    /// <summary>A FirmwareGate property (name prefixed with <see cref="PropertyPrefix"/>).</summary>
+    internal static Property Property(string name, string value) => new() { Name = PropertyPrefix + name, Value = value };
 
     private static bool IsSha256(string s) => s.Length == 64 && s.All(char.IsAsciiHexDigit);
 

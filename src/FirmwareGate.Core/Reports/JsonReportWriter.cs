@@ -76,8 +76,7 @@ public static class JsonReportWriter
         CryptoJsonWriter.WritePrivateKeys(w, result.Checks);
         AccountJsonWriter.Write(w, result.Checks.Accounts);
         FindingJsonWriter.Write(w, result.Checks.Findings);
-        w.WriteStartArray("vulnerabilities");
-        w.WriteEndArray();
+        VulnerabilityJsonWriter.WriteVulnerabilities(w, result.Vulnerabilities);
 
         w.WriteNull("policy");
 
@@ -116,7 +115,7 @@ public static class JsonReportWriter
         w.WriteEndObject();
         w.WriteEndObject();
 
-        w.WriteNull("database");
+        VulnerabilityJsonWriter.WriteDatabase(w, result.Vulnerabilities);
         w.WriteEndObject();
         w.Flush();
         output.Write("\n"u8);
