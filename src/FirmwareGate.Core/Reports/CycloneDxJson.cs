@@ -31,6 +31,7 @@ internal static class CycloneDxJson
         var options = CycloneDX.Json.Utils.GetJsonSerializerOptions(useUnsafeRelaxedJsonEscaping: true);
         options.Converters.Insert(0, new IdentityArrayConverter());
         options.Converters.Insert(0, new RelatedCryptoMaterialConverter());
+        options.Converters.Insert(0, new VulnerabilityAnalysisConverter());
         return options;
     }
 
@@ -119,6 +120,61 @@ internal sealed class RelatedCryptoMaterialConverter : JsonConverter<CycloneDX.C
             }
 
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>
+/// Writes a vulnerability's <c>analysis</c> (VEX) with only the fields that are set: the library writes an unset
+/// justification as the invalid value "null". Enum values are written as CycloneDX spells them (<c>in_triage</c>,
+/// <c>code_not_reachable</c>, <c>will_not_fix</c>).
+/// </summary>
+internal sealed class VulnerabilityAnalysisConverter : JsonConverter<CycloneDX.Models.Vulnerabilities.Analysis>
+{
+    /// <inheritdoc/>
+    public override CycloneDX.Models.Vulnerabilities.Analysis Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("FirmwareGate only writes CycloneDX documents");
+
+    /// <inheritdoc/>
+    public override void Write(Utf8JsonWriter writer, CycloneDX.Models.Vulnerabilities.Analysis value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        if (value.State != CycloneDX.Models.Vulnerabilities.ImpactAnalysisState.Null)
+        {
+            writer.WriteString("state", value.State.ToString().ToLowerInvariant());
+        }
+
+        if (value.Justification != CycloneDX.Models.Vulnerabilities.ImpactAnalysisJustification.Null)
+        {
+            writer.WriteString("justification", value.Justification.ToString().ToLowerInvariant());
+        }
+
+        if (value.Response is { Count: > 0 } responses)
+        {
+            writer.WriteStartArray("response");
+            foreach (var response in responses)
+            {
+                writer.WriteStringValue(response.ToString().ToLowerInvariant());
+            }
+
+            writer.WriteEndArray();
+        }
+
+        if (value.Detail is { } detail)
+        {
+            writer.WriteString("detail", detail);
+        }
+
+        if (value.FirstIssued is { } firstIssued)
+        {
+            writer.WriteString("firstIssued", firstIssued.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (value.LastUpdated is { } lastUpdated)
+        {
+            writer.WriteString("lastUpdated", lastUpdated.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         writer.WriteEndObject();
