@@ -16,7 +16,7 @@ internal sealed class CpeConfigurationMatcher
     private readonly MatchSubject _subject;
     private readonly MatchPlatform _platform;
     private readonly string _method;
-    private List<PlatformComponent>? _platformComponents;
+    private PlatformIndex? _platformIndex;
 
     private CpeConfigurationMatcher(MatchSubject subject, MatchPlatform platform, string method)
     {
@@ -46,13 +46,25 @@ internal sealed class CpeConfigurationMatcher
         MatchOutcome? versionMiss = null;
         foreach (CpeConfiguration configuration in record.Configurations)
         {
-            var own = new Dictionary<CpeMatch, EntryResult>(ReferenceEqualityComparer.Instance);
-            List<CpeMatch> vulnerable = [.. configuration.Nodes.SelectMany(n => n.Matches).Where(m => m.Vulnerable)];
-            foreach (CpeMatch m in vulnerable)
+            // Only the entries that name the component's product are kept; the rest are false for it.
+            Dictionary<CpeMatch, EntryResult>? own = null;
+            List<CpeMatch>? vulnerable = null;
+            foreach (CpeNode node in configuration.Nodes)
             {
-                own[m] = CpeName.TryParse(m.Criteria) is { } criteria
-                    ? CpeEntryMatcher.Evaluate(m, criteria, target, version)
-                    : EntryResult.OtherProduct;
+                foreach (CpeMatch m in node.Matches)
+                {
+                    if (m.Vulnerable && CriteriaCache.Of(m) is { } criteria
+                        && CpeEntryMatcher.Evaluate(m, criteria, target, version) is { SameProduct: true } result)
+                    {
+                        (own ??= new(ReferenceEqualityComparer.Instance))[m] = result;
+                        (vulnerable ??= []).Add(m);
+                    }
+                }
+            }
+
+            if (own is null || vulnerable is null)
+            {
+                continue;
             }
 
             CpeMatch? matched = FirstWhere(vulnerable, own, r => r.Holds == true);
@@ -118,28 +130,44 @@ internal sealed class CpeConfigurationMatcher
 
     private Truth3 Configuration(CpeConfiguration configuration, Dictionary<CpeMatch, EntryResult> own)
     {
-        List<Truth3> nodes = [.. configuration.Nodes.Select(n => Node(n, own))];
+        var nodes = new List<Truth3>(configuration.Nodes.Count);
+        foreach (CpeNode node in configuration.Nodes)
+        {
+            nodes.Add(Node(node, own));
+            if (Decides(configuration.Operator, nodes[^1]))
+            {
+                break;
+            }
+        }
+
         return Combine(configuration.Operator, configuration.Negate, nodes);
     }
 
     private Truth3 Node(CpeNode node, Dictionary<CpeMatch, EntryResult> own)
     {
+        // An OR node the component itself satisfies needs no look at the platform (nodes can hold thousands of entries).
+        if (node.Operator == CpeOperator.Or && node.Matches.Any(m => own.TryGetValue(m, out EntryResult r) && r.Holds == true))
+        {
+            return Combine(node.Operator, node.Negate, [new Truth3(true, [])]);
+        }
+
         var values = new List<Truth3>(node.Matches.Count);
         foreach (CpeMatch entry in node.Matches)
         {
             bool? mine = own.TryGetValue(entry, out EntryResult r) ? r.Holds : false;
-            if (mine == true)
-            {
-                values.Add(new Truth3(true, []));
-                continue;
-            }
-
-            Truth3 platform = Platform(entry);
+            Truth3 platform = mine == true ? new Truth3(true, []) : Platform(entry);
             values.Add(mine is null && platform.Value != true ? new Truth3(null, []) : platform);
+            if (Decides(node.Operator, values[^1]))
+            {
+                break;
+            }
         }
 
         return Combine(node.Operator, node.Negate, values);
     }
+
+    // A false child decides an AND, a true child an OR.
+    private static bool Decides(CpeOperator op, Truth3 child) => child.Value == (op == CpeOperator.Or);
 
     // The value of an AND/OR over children, with the platform entries that made it what it is.
     private static Truth3 Combine(CpeOperator op, bool negate, List<Truth3> children)
@@ -157,14 +185,14 @@ internal sealed class CpeConfigurationMatcher
     // Whether some other component of the image is what the entry names.
     private Truth3 Platform(CpeMatch entry)
     {
-        if (CpeName.TryParse(entry.Criteria) is not { } criteria)
+        if (CriteriaCache.Of(entry) is not { } criteria)
         {
             return new Truth3(false, []);
         }
 
-        _platformComponents ??= PlatformComponent.Of(_platform);
+        _platformIndex ??= PlatformIndex.Of(_platform);
         bool unknown = false;
-        foreach (PlatformComponent component in _platformComponents)
+        foreach (PlatformComponent component in _platformIndex.Candidates(criteria))
         {
             if (string.Equals(component.Subject.BomRef, _subject.BomRef, StringComparison.Ordinal))
             {

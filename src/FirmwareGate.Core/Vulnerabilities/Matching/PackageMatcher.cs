@@ -14,6 +14,9 @@ namespace FirmwareGate.Core.Vulnerabilities.Matching;
 /// </summary>
 internal static class PackageMatcher
 {
+    // Events of one range that are sorted; more (no real record comes near) make the range undecidable.
+    private const int MaxEvents = 1_000;
+
     public static MatchOutcome? Evaluate(VulnerabilityRecord record, MatchSubject subject)
     {
         PackageUrl? purl = PackageUrl.TryParse(subject.Purl);
@@ -192,6 +195,11 @@ internal static class PackageMatcher
     // Events in version order ("0" first, "*" last); null when two cannot be ordered.
     private static List<RangeEvent>? Sort(PackageAffected package, PackageRange range)
     {
+        if (range.Events.Count > MaxEvents)
+        {
+            return null;
+        }
+
         var sorted = new List<RangeEvent>(range.Events.Count);
         foreach (RangeEvent e in range.Events)
         {
