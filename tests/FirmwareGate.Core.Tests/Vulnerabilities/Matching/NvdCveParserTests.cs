@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsCheck;
 using FirmwareGate.Core.Vulnerabilities.Records;
 using FirmwareGate.Core.Vulnerabilities.Sources;
 
@@ -98,5 +99,39 @@ public sealed class NvdCveParserTests
     {
         using JsonDocument doc = JsonDocument.Parse(json);
         return NvdCveParser.Parse(doc.RootElement, out error);
+    }
+
+    [Fact]
+    public void Mutated_records_parse_or_give_an_error_never_throw()
+    {
+        byte[] original = File.ReadAllBytes(Path.Combine(NvdSamples.Folder, "CVE-2022-43680.json"));
+        int parsed = 0;
+        Gen.Int.Sample(seed =>
+        {
+            var random = new Random(seed);
+            byte[] input = (byte[])original.Clone();
+            for (int n = random.Next(1, 6); n > 0; n--)
+            {
+                input[random.Next(input.Length)] = (byte)"{}[]\":,0tfn\"x"[random.Next(12)];
+            }
+
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(input);
+            }
+            catch (JsonException)
+            {
+                return;
+            }
+
+            using (doc)
+            {
+                VulnerabilityRecord? record = NvdCveParser.Parse(doc.RootElement, out string? error);
+                Assert.True(record is not null ^ error is not null);
+                parsed++;
+            }
+        }, iter: 3000, threads: 1);
+        Assert.True(parsed > 0);
     }
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using FirmwareGate.Core.Vulnerabilities.Versions;
 
 namespace FirmwareGate.Core.Tests.Vulnerabilities.Matching;
@@ -152,5 +153,21 @@ public sealed class VersionComparerTests
         Assert.Equal(-1, EcosystemVersions.Compare("npm", "SEMVER", "1.0.0-beta.2", "1.0.0-beta.11"));
         Assert.Equal(1, EcosystemVersions.Compare("Alpine:v3.19", "ECOSYSTEM", "1.36.1-r10", "1.36.1-r2"));
         Assert.Equal("debian", EcosystemVersions.BaseName("Debian:12"));
+    }
+
+    [Fact]
+    public void Random_versions_never_throw_and_compare_antisymmetrically()
+    {
+        Gen<string> version = Gen.Char["0123456789.-_~+:pPrcvaw "].Array[0, 24].Select(a => new string(a));
+        Gen.Select(version, version).Sample(t =>
+        {
+            (string a, string b) = t;
+            int? ab = VersionComparer.Compare(a, b);
+            int? ba = VersionComparer.Compare(b, a);
+            Assert.Equal(ab is null, ba is null);
+            Assert.Equal(-ab, ba);
+            Assert.Equal(-DebianVersionComparer.Compare(a, b), DebianVersionComparer.Compare(b, a));
+            Assert.Equal(-SemanticVersionComparer.Compare(a, b), SemanticVersionComparer.Compare(b, a));
+        }, iter: 20_000, threads: 1);
     }
 }
