@@ -102,6 +102,27 @@ public sealed class OfflineSourcesTests
     }
 
     [Fact]
+    public void Hidden_entries_and_symbolic_links_are_not_read()
+    {
+        using var dir = new TempDir();
+        using var outside = new TempDir();
+        var cve = Path.Combine(SourceFiles.NvdFolder, "CVE-2023-1801.json");
+        File.Copy(cve, dir.Combine("a.json"));
+        Directory.CreateDirectory(dir.Combine(".git"));
+        File.Copy(cve, dir.Combine(".git", "b.json"));
+        File.Copy(cve, dir.Combine(".c.json"));
+        File.Copy(Path.Combine(SourceFiles.NvdFolder, "CVE-2022-28391.json"), outside.Combine("d.json"));
+        File.CreateSymbolicLink(dir.Combine("d.json"), outside.Combine("d.json"));
+        Directory.CreateSymbolicLink(dir.Combine("linked"), outside.Path);
+        var sink = new RecordList();
+
+        var counts = OfflineSources.Read(dir.Path, sink);
+
+        Assert.Equal((1L, 0L), (counts.Records, counts.Skipped));
+        Assert.Equal("CVE-2023-1801", Assert.Single(sink.Records).Id);
+    }
+
+    [Fact]
     public void Missing_path_throws_naming_it()
     {
         var missing = Path.Combine(Path.GetTempPath(), "firmwaregate-no-such-source-" + Guid.NewGuid().ToString("N"));
