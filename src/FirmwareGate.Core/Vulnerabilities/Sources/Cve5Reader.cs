@@ -194,7 +194,7 @@ public static class Cve5Reader
                     continue;
                 }
 
-                var intervals = Cve5Versions.Intervals(affected, out var versionType);
+                var intervals = Cve5Versions.Intervals(affected, out var versionType, out var defaultStatus);
                 var cpes = Cpes(affected);
                 if (cpes.Count > 0)
                 {
@@ -205,7 +205,7 @@ public static class Cve5Reader
                 }
                 else if ((JsonValues.NonEmpty(affected, "product") ?? JsonValues.NonEmpty(affected, "packageName")) is { } product)
                 {
-                    packages.Add(PackageOf(affected, product, intervals, versionType));
+                    packages.Add(PackageOf(affected, product, intervals, versionType, defaultStatus));
                 }
             }
 
@@ -265,8 +265,12 @@ public static class Cve5Reader
         return matches.Count == 0 ? null : new CpeConfiguration(CpeOperator.Or, false, [new CpeNode(CpeOperator.Or, false, matches)]);
     }
 
-    /// <summary>Exact versions are listed; each other stretch is a range of <c>introduced</c>/<c>fixed</c>/<c>last_affected</c> events.</summary>
-    private static PackageAffected PackageOf(JsonElement affected, string product, List<AffectedInterval> intervals, string? versionType)
+    /// <summary>
+    /// Exact versions are listed; each other stretch is a range of <c>introduced</c>/<c>fixed</c>/<c>last_affected</c>
+    /// events. The default status is what holds outside them (see <see cref="Cve5Versions.Intervals"/>), so a matcher
+    /// that applies it to versions in no range agrees with the record.
+    /// </summary>
+    private static PackageAffected PackageOf(JsonElement affected, string product, List<AffectedInterval> intervals, string? versionType, string? defaultStatus)
     {
         var ranges = new List<PackageRange>();
         var versions = new List<string>();
@@ -300,7 +304,7 @@ public static class Cve5Reader
             Vendor = JsonValues.NonEmpty(affected, "vendor"),
             Ranges = ranges,
             Versions = versions,
-            DefaultStatus = JsonValues.NonEmpty(affected, "defaultStatus"),
+            DefaultStatus = defaultStatus,
         };
     }
 }

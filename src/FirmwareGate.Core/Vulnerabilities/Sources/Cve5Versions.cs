@@ -28,8 +28,12 @@ internal static class Cve5Versions
 {
     private const int MaxEntries = 10_000;
 
-    /// <summary>The affected stretches of one <c>affected[]</c> entry; empty when nothing is affected or only git commits are given.</summary>
-    public static List<AffectedInterval> Intervals(JsonElement affected, out string? versionType)
+    /// <summary>
+    /// The affected stretches of one <c>affected[]</c> entry; empty when nothing is affected or only git commits are
+    /// given. <paramref name="defaultStatus"/> is what holds for versions outside them: the entry's own, except that
+    /// a <c>defaultStatus: affected</c> already turned into the gaps between unaffected ranges leaves <c>unaffected</c>.
+    /// </summary>
+    public static List<AffectedInterval> Intervals(JsonElement affected, out string? versionType, out string? defaultStatus)
     {
         versionType = null;
         var affectedRanges = new List<AffectedInterval>();
@@ -71,9 +75,10 @@ internal static class Cve5Versions
             }
         }
 
-        var defaultStatus = JsonValues.Str(affected, "defaultStatus");
+        defaultStatus = JsonValues.NonEmpty(affected, "defaultStatus");
         if (defaultStatus == "affected")
         {
+            defaultStatus = any ? "unaffected" : defaultStatus;
             return any ? Complement(unaffected) : [AffectedInterval.All];
         }
 
