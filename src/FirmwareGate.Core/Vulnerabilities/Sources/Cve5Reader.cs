@@ -194,7 +194,7 @@ public static class Cve5Reader
                     continue;
                 }
 
-                var intervals = Cve5Versions.Intervals(affected, out var versionType, out var defaultStatus);
+                var intervals = Cve5Versions.Intervals(affected, out var defaultStatus);
                 var cpes = Cpes(affected);
                 if (cpes.Count > 0)
                 {
@@ -205,7 +205,7 @@ public static class Cve5Reader
                 }
                 else if ((JsonValues.NonEmpty(affected, "product") ?? JsonValues.NonEmpty(affected, "packageName")) is { } product)
                 {
-                    packages.Add(PackageOf(affected, product, intervals, versionType, defaultStatus));
+                    packages.Add(PackageOf(affected, product, intervals, defaultStatus));
                 }
             }
 
@@ -270,11 +270,13 @@ public static class Cve5Reader
     /// events. The default status is what holds outside them (see <see cref="Cve5Versions.Intervals"/>), so a matcher
     /// that applies it to versions in no range agrees with the record.
     /// </summary>
-    private static PackageAffected PackageOf(JsonElement affected, string product, List<AffectedInterval> intervals, string? versionType, string? defaultStatus)
+    private static PackageAffected PackageOf(JsonElement affected, string product, List<AffectedInterval> intervals, string? defaultStatus)
     {
         var ranges = new List<PackageRange>();
         var versions = new List<string>();
-        var type = (versionType ?? "custom").ToUpperInvariant();
+        // CNAs write "semver" for versions that are not SemVer (the Linux CNA's "4.19"), so CVE 5 ranges are ordered
+        // by the product's own version rules, as OSV's ECOSYSTEM ranges are.
+        const string type = "ECOSYSTEM";
         foreach (var i in intervals)
         {
             if (i.IsExact)

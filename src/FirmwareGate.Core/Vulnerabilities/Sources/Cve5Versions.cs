@@ -33,9 +33,8 @@ internal static class Cve5Versions
     /// given. <paramref name="defaultStatus"/> is what holds for versions outside them: the entry's own, except that
     /// a <c>defaultStatus: affected</c> already turned into the gaps between unaffected ranges leaves <c>unaffected</c>.
     /// </summary>
-    public static List<AffectedInterval> Intervals(JsonElement affected, out string? versionType, out string? defaultStatus)
+    public static List<AffectedInterval> Intervals(JsonElement affected, out string? defaultStatus)
     {
-        versionType = null;
         var affectedRanges = new List<AffectedInterval>();
         var unaffected = new List<(string? Start, string? End, bool EndInclusive)>();
         var any = false;
@@ -58,7 +57,6 @@ internal static class Cve5Versions
                 continue;
             }
 
-            versionType ??= type;
             any = true;
             var status = JsonValues.Str(v, "status");
             var lessThan = JsonValues.NonEmpty(v, "lessThan");

@@ -72,7 +72,7 @@ public sealed class Cve5AndOsvTests
         var lib = r.Packages.Single(p => p.Name == "libexample");
         Assert.Equal(("example", "unaffected"), (lib.Vendor, lib.DefaultStatus));
         var range = Assert.Single(lib.Ranges);
-        Assert.Equal("SEMVER", range.Type);
+        Assert.Equal("ECOSYSTEM", range.Type);
 
         // lessThanOrEqual 3.2, but unaffected from 3.0.7 on: affected below 3.0.7 only.
         Assert.Equal([new RangeEvent("introduced", "0"), new RangeEvent("fixed", "3.0.7")], range.Events);
