@@ -65,7 +65,7 @@ internal static class DatabaseSchema
         CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """;
 
-    private static readonly string[] DataTables = ["records", "cpe_entries", "package_entries", "kev", "epss", "sources", "state"];
+    private static readonly string[] DataTables = ["records", "cpe_entries", "package_entries", "descriptions", "kev", "epss", "sources", "state"];
 
     /// <summary>Creates the tables in an empty database and stamps it as ours.</summary>
     public static void Create(SqliteConnection connection, SqliteTransaction transaction)
@@ -81,8 +81,6 @@ internal static class DatabaseSchema
         {
             Execute(connection, transaction, $"DELETE FROM {table};");
         }
-
-        Execute(connection, transaction, "INSERT INTO descriptions(descriptions) VALUES('delete-all');");
     }
 
     /// <summary>What an SQLite file holds: ours (at which version), empty, or foreign.</summary>
