@@ -116,7 +116,7 @@ public sealed class DatabaseFileTests : IDisposable
         Assert.Equal(first.Records, second.Records);
         Assert.Equal(first.CpeEntries, second.CpeEntries);
         Assert.Equal(first.Kev, second.Kev);
-        Assert.Equal(["CVE-2022-28391", "CVE-2022-48174"], database.Candidates(DatabaseFixtures.Subject("busybox:busybox", "1.35.0")).Select(r => r.Id).Where(id => id != "CVE-2021-42386"));
+        Assert.Equal(["CVE-2022-28391", "CVE-2022-48174"], database.Candidates(DatabaseFixtures.Subject("busybox:busybox", "1.35.0")).Select(r => r.Id));
     }
 
     [Fact]
