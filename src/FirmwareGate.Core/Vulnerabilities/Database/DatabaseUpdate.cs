@@ -80,6 +80,11 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         ThrowIfDone();
+        Guarded(() => AddRecord(record));
+    }
+
+    private void AddRecord(VulnerabilityRecord record)
+    {
         var modified = DatabaseValues.Timestamp(record.LastModified);
         var existing = FindRecord(record.Id, record.Source, out var storedModified);
         if (existing is not null && StoredIsNewer(storedModified, modified))
@@ -98,7 +103,7 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(entry);
         ThrowIfDone();
-        Run(_upsertKev, entry.CveId.ToUpperInvariant(), entry.Name, entry.VendorProject, entry.Product, entry.DateAdded, entry.DueDate, entry.RequiredAction, entry.KnownRansomwareCampaignUse);
+        Guarded(() => Run(_upsertKev, entry.CveId.ToUpperInvariant(), entry.Name, entry.VendorProject, entry.Product, entry.DateAdded, entry.DueDate, entry.RequiredAction, entry.KnownRansomwareCampaignUse));
     }
 
     /// <inheritdoc/>
@@ -106,7 +111,7 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(score);
         ThrowIfDone();
-        Run(_upsertEpss, score.CveId.ToUpperInvariant(), score.Score, score.Percentile, score.Date);
+        Guarded(() => Run(_upsertEpss, score.CveId.ToUpperInvariant(), score.Score, score.Percentile, score.Date));
     }
 
     /// <summary>Sets an update-state value in this transaction (null removes it).</summary>
@@ -114,14 +119,17 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(key);
         ThrowIfDone();
-        if (value is null)
+        Guarded(() =>
         {
-            Run(_removeState, key);
-        }
-        else
-        {
-            Run(_setState, key, value);
-        }
+            if (value is null)
+            {
+                Run(_removeState, key);
+            }
+            else
+            {
+                Run(_setState, key, value);
+            }
+        });
     }
 
     /// <summary>Commits, recording the source's last update time and counts.</summary>
@@ -129,6 +137,13 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         ArgumentNullException.ThrowIfNull(counts);
         ThrowIfDone();
+        Guarded(() => CommitTransaction(updatedAt, counts));
+        _committed = true;
+        _database.UpdateEnded(this, committed: true);
+    }
+
+    private void CommitTransaction(DateTimeOffset updatedAt, ImportCounts counts)
+    {
         using (var command = _connection.CreateCommand())
         {
             command.Transaction = _transaction;
@@ -149,8 +164,6 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
         }
 
         _transaction.Commit();
-        _committed = true;
-        _database.UpdateEnded(this, committed: true);
     }
 
     /// <summary>Rolls back unless committed.</summary>
@@ -284,6 +297,18 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
     {
         Bind(command, values);
         command.ExecuteNonQuery();
+    }
+
+    private void Guarded(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (SqliteException e)
+        {
+            throw VulnerabilityDatabaseException.Unusable(_database.Path, $"cannot be written ({e.Message.TrimEnd('.')})", DatabaseSchema.RebuildHint);
+        }
     }
 
     private void ThrowIfDone()
