@@ -78,12 +78,12 @@ internal sealed class SyntheticNvd
         _products = [.. products];
         _headTotal = Head.Sum(h => h.Count);
 
-        // Zipf-like tail: weight 1 / rank^1.1.
+        // Zipf-like tail, weight 1 / (rank + 100)^1.1: the busiest tail product gets some 600 records, most a few.
         _tailCumulative = new double[tailProducts];
         var total = 0.0;
         for (var i = 0; i < tailProducts; i++)
         {
-            total += 1.0 / Math.Pow(i + 1, 1.1);
+            total += 1.0 / Math.Pow(i + 100, 1.1);
             _tailCumulative[i] = total;
         }
 
@@ -101,6 +101,9 @@ internal sealed class SyntheticNvd
 
     /// <summary>The index of a tail product drawn with the data set's own weights (popular products are drawn more).</summary>
     public int DrawTailProduct(Random random) => Head.Length + TailIndex(random.NextDouble());
+
+    /// <summary>The index of a tail product drawn uniformly (most have a handful of records).</summary>
+    public int DrawAnyTailProduct(Random random) => Head.Length + random.Next(_tailCumulative.Length);
 
     /// <summary>The records of one page (a slice of the whole set, ordered by index).</summary>
     public IEnumerable<VulnerabilityRecord> Page(int page)
