@@ -31,23 +31,21 @@ public sealed class FeedDownloader(HttpClient http, FeedOptions options, TimePro
     public Task<ImportCounts> ImportAsync(VulnerabilityDatabase database, FeedKind kind, string location, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return ImportAsync(new DatabaseUpdateStore(database), kind, location, progress, cancellationToken);
+        ArgumentException.ThrowIfNullOrEmpty(location);
+        return ImportCoreAsync(database, kind, location, progress, cancellationToken);
     }
 
-    /// <summary>The import against any store.</summary>
-    internal async Task<ImportCounts> ImportAsync(IUpdateStore store, FeedKind kind, string location, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ImportCounts> ImportCoreAsync(VulnerabilityDatabase store, FeedKind kind, string location, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(location);
         if (!Uri.TryCreate(location, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return Import(store, kind, location, cancellationToken);
+            return ImportFile(store, kind, location, cancellationToken);
         }
 
-        var fileName = Path.GetFileName(url.AbsolutePath) is { Length: > 0 } name ? name : kind == FeedKind.Kev ? "kev.json" : "epss.csv.gz";
         var counts = await _fetcher.GetAsync(
             url,
             apiKey: null,
-            body => ImportDownloaded(store, kind, fileName, body.Span, cancellationToken),
+            body => ImportDownloaded(store, kind, url, body),
             message => progress?.Report(new UpdateProgress(0, null, message)),
             cancellationToken).ConfigureAwait(false);
         progress?.Report(new UpdateProgress(Count(kind, counts), Count(kind, counts), $"{SourceName(kind)}: imported from {url}"));
@@ -56,32 +54,36 @@ public sealed class FeedDownloader(HttpClient http, FeedOptions options, TimePro
 
     private static long Count(FeedKind kind, ImportCounts counts) => kind == FeedKind.Kev ? counts.Kev : counts.Epss;
 
-    private ImportCounts ImportDownloaded(IUpdateStore store, FeedKind kind, string fileName, ReadOnlySpan<byte> body, CancellationToken cancellationToken)
+    private static void CheckContent(FeedKind kind, ImportCounts counts, string shownAs)
     {
-        // The readers take files (their format detection looks at names and content): keep the download's name.
-        var folder = Directory.CreateTempSubdirectory("firmwaregate-feed-");
-        try
-        {
-            var path = Path.Combine(folder.FullName, fileName);
-            File.WriteAllBytes(path, body);
-            return Import(store, kind, path, cancellationToken);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
-
-    private ImportCounts Import(IUpdateStore store, FeedKind kind, string path, CancellationToken cancellationToken)
-    {
-        using var update = store.BeginUpdate(SourceName(kind));
-        var counts = OfflineSources.Read(path, update, cancellationToken);
         var wanted = Count(kind, counts);
         if (wanted == 0 || counts.Records > 0 || counts.Kev + counts.Epss != wanted)
         {
-            throw new VulnerabilitySourceException($"{path}: not a {(kind == FeedKind.Kev ? "KEV catalogue" : "EPSS score file")} ({counts.Records} records, {counts.Kev} KEV entries, {counts.Epss} EPSS scores in it)");
+            throw new VulnerabilitySourceException($"{shownAs}: not a {(kind == FeedKind.Kev ? "KEV catalogue" : "EPSS score file")} ({counts.Records} records, {counts.Kev} KEV entries, {counts.Epss} EPSS scores in it)");
+        }
+    }
+
+    /// <summary>Imports a download (gzip or not) in one transaction; garbage throws <see cref="VulnerabilitySourceException"/> and leaves nothing.</summary>
+    private ImportCounts ImportDownloaded(VulnerabilityDatabase store, FeedKind kind, Uri url, ReadOnlyMemory<byte> body)
+    {
+        var counts = new ImportCounts();
+        using var update = store.BeginUpdate(SourceName(kind));
+        var format = OfflineSources.ReadContent(body, url.ToString(), update, counts);
+        if (format != (kind == FeedKind.Kev ? SourceFormat.Kev : SourceFormat.Epss))
+        {
+            throw new VulnerabilitySourceException($"{url}: {format} content, not {(kind == FeedKind.Kev ? "the KEV catalogue" : "EPSS scores")}");
         }
 
+        CheckContent(kind, counts, url.ToString());
+        update.Commit(time.GetUtcNow(), counts);
+        return counts;
+    }
+
+    private ImportCounts ImportFile(VulnerabilityDatabase store, FeedKind kind, string path, CancellationToken cancellationToken)
+    {
+        using var update = store.BeginUpdate(SourceName(kind));
+        var counts = OfflineSources.Read(path, update, cancellationToken);
+        CheckContent(kind, counts, path);
         update.Commit(time.GetUtcNow(), counts);
         return counts;
     }

@@ -38,9 +38,6 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
     /// <summary>The options in use.</summary>
     public NvdApiOptions Options => _options;
 
-    /// <summary>Reads a page into the sink: <see cref="NvdJsonReader.ReadPage"/> unless a test sets another.</summary>
-    internal NvdPageReader PageReader { get; init; } = NvdJsonReader.ReadPage;
-
     private TimeSpan MaxWindow => _options.MaxWindow > NvdApiOptions.MaxApiWindow || _options.MaxWindow <= TimeSpan.Zero ? NvdApiOptions.MaxApiWindow : _options.MaxWindow;
 
     /// <summary>
@@ -51,11 +48,10 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
     public Task<ImportCounts> RunAsync(VulnerabilityDatabase database, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return RunAsync(new DatabaseUpdateStore(database), progress, cancellationToken);
+        return RunCoreAsync(database, progress, cancellationToken);
     }
 
-    /// <summary>The update against any store (tests use an in-memory one).</summary>
-    internal async Task<ImportCounts> RunAsync(IUpdateStore store, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
+    private async Task<ImportCounts> RunCoreAsync(VulnerabilityDatabase store, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
     {
         var run = new RunProgress(progress);
         if (NvdCursor.Parse(store.GetState(CursorKey)) is { } interrupted)
@@ -103,7 +99,7 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
             ? FormattableString.Invariant($"the full download, record {cursor.StartIndex}")
             : FormattableString.Invariant($"the window {NvdCursor.FormatTime(cursor.WindowStart!.Value)}..{NvdCursor.FormatTime(cursor.WindowEnd!.Value)}, record {cursor.StartIndex}");
 
-    private async Task PageThroughAsync(IUpdateStore store, NvdCursor first, RunProgress run, CancellationToken cancellationToken)
+    private async Task PageThroughAsync(VulnerabilityDatabase store, NvdCursor first, RunProgress run, CancellationToken cancellationToken)
     {
         // Pages before the last one leave the source's update time where the last completed run put it.
         var previousSuccess = NvdCursor.ParseTime(store.GetState(LastSuccessKey)) ?? first.RunStart;
@@ -117,11 +113,11 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
     }
 
     /// <summary>Reads one page and commits it with the cursor that follows it, in one transaction; returns that cursor (null when the run is done).</summary>
-    private NvdCursor? CommitPage(IUpdateStore store, NvdCursor cursor, Uri url, ReadOnlySpan<byte> body, DateTimeOffset previousSuccess, RunProgress run)
+    private NvdCursor? CommitPage(VulnerabilityDatabase store, NvdCursor cursor, Uri url, ReadOnlySpan<byte> body, DateTimeOffset previousSuccess, RunProgress run)
     {
         var counts = new ImportCounts();
         using var update = store.BeginUpdate(SourceName);
-        var page = PageReader(body, url.ToString(), update, counts);
+        var page = NvdJsonReader.ReadPage(body, url.ToString(), update, counts);
         var next = Next(cursor, page, url);
         update.SetState(CursorKey, next?.Serialize());
         if (next is null)
