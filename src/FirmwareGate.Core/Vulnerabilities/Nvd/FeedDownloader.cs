@@ -59,7 +59,7 @@ public sealed class FeedDownloader(HttpClient http, FeedOptions options, TimePro
         var wanted = Count(kind, counts);
         if (wanted == 0 || counts.Records > 0 || counts.Kev + counts.Epss != wanted)
         {
-            throw new VulnerabilitySourceException($"{shownAs}: not a {(kind == FeedKind.Kev ? "KEV catalogue" : "EPSS score file")} ({counts.Records} records, {counts.Kev} KEV entries, {counts.Epss} EPSS scores in it)");
+            throw new VulnerabilitySourceException($"{shownAs}: {(kind == FeedKind.Kev ? "not a KEV catalogue" : "not an EPSS score file")} ({counts.Records} records, {counts.Kev} KEV entries, {counts.Epss} EPSS scores in it)");
         }
     }
 

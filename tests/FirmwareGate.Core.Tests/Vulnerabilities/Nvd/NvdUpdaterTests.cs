@@ -150,14 +150,16 @@ public sealed class NvdUpdaterTests
         Assert.Contains(world.Progress, p => p.Message.Contains("no complete answer within 0.5 s", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public async Task GarbageThatPersistsFailsCleanlyKeepingEarlierPagesThenTheNextRunResumes()
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("wrong page")]
+    public async Task GarbageThatPersistsFailsCleanlyKeepingEarlierPagesThenTheNextRunResumes(string garbage)
     {
         await using var world = new NvdUpdateFixture();
         var broken = true;
-        world.Api.Transform = (r, page) => broken && r.Query["startIndex"] == "10"
-            ? new ServerReply(200, Encoding.UTF8.GetBytes("""{"resultsPerPage":5,"startIndex":10,"totalResults":22,"vulnerabilities":"""))
-            : page;
+        world.Api.Transform = (r, page) => !broken || r.Query["startIndex"] != "10" ? page
+            : garbage == "truncated" ? new ServerReply(200, Encoding.UTF8.GetBytes("""{"resultsPerPage":5,"startIndex":10,"totalResults":22,"vulnerabilities":"""))
+            : page with { Body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(page.Body).Replace("\"startIndex\":10", "\"startIndex\":0", StringComparison.Ordinal)) };
 
         var failure = await Assert.ThrowsAsync<VulnerabilityDownloadException>(() => world.RunAsync(world.Options() with { MaxRetries = 2 }));
 
