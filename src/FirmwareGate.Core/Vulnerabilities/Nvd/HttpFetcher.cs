@@ -27,9 +27,9 @@ internal sealed class HttpFetcher(HttpClient http, HttpFetchPolicy policy, Reque
         {
             await limiter.WaitAsync(wait => report?.Invoke(FormattableString.Invariant($"waiting {wait.TotalSeconds:0.#} s for the rate limit")), cancellationToken).ConfigureAwait(false);
             var failure = await TryOnceAsync(url, apiKey, accept, cancellationToken).ConfigureAwait(false);
-            if (failure.Success)
+            if (failure is { Success: true, Value: var value })
             {
-                return failure.Value!;
+                return value!; // a successful attempt always carries accept's result
             }
 
             if (attempt >= policy.MaxRetries)
@@ -126,7 +126,8 @@ internal sealed class HttpFetcher(HttpClient http, HttpFetchPolicy policy, Reque
     private async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpResponseMessage response, Uri url, CancellationToken cancellationToken)
     {
         var declared = response.Content.Headers.ContentLength;
-        if (declared > policy.MaxBodyBytes)
+        var limit = Math.Min(policy.MaxBodyBytes, Array.MaxLength);
+        if (declared > limit)
         {
             throw TooLarge(url, declared.Value);
         }
@@ -141,7 +142,7 @@ internal sealed class HttpFetcher(HttpClient http, HttpFetchPolicy policy, Reque
                 int read;
                 while ((read = await stream.ReadAsync(chunk.AsMemory(0, ChunkBytes), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    if (body.Length + read > policy.MaxBodyBytes)
+                    if (body.Length + read > limit)
                     {
                         throw TooLarge(url, body.Length + read);
                     }

@@ -95,9 +95,9 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
         new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     private static string Describe(NvdCursor cursor) =>
-        cursor.Full
-            ? FormattableString.Invariant($"the full download, record {cursor.StartIndex}")
-            : FormattableString.Invariant($"the window {NvdCursor.FormatTime(cursor.WindowStart!.Value)}..{NvdCursor.FormatTime(cursor.WindowEnd!.Value)}, record {cursor.StartIndex}");
+        cursor is { WindowStart: { } start, WindowEnd: { } end }
+            ? FormattableString.Invariant($"the window {NvdCursor.FormatTime(start)}..{NvdCursor.FormatTime(end)}, record {cursor.StartIndex}")
+            : FormattableString.Invariant($"the full download, record {cursor.StartIndex}");
 
     private async Task PageThroughAsync(VulnerabilityDatabase store, NvdCursor first, RunProgress run, CancellationToken cancellationToken)
     {
