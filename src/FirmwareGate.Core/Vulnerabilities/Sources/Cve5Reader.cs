@@ -227,7 +227,7 @@ public static class Cve5Reader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in JsonValues.Items(affected, "cpes"))
         {
-            if (c.ValueKind == JsonValueKind.String && c.GetString() is { } cpe && cpe.StartsWith("cpe:2.3:", StringComparison.OrdinalIgnoreCase) && list.Count < MaxItems)
+            if (JsonValues.StringOf(c) is { } cpe && cpe.StartsWith("cpe:2.3:", StringComparison.OrdinalIgnoreCase) && list.Count < MaxItems)
             {
                 JsonValues.AddDistinct(list, seen, cpe.Trim());
             }

@@ -12,9 +12,27 @@ internal static class JsonValues
     /// <summary>Reader options shared by every reader.</summary>
     public static JsonReaderOptions ReaderOptions { get; } = new() { MaxDepth = 64 };
 
-    /// <summary>The string property, or null.</summary>
+    /// <summary>The string property, or null (also when its text is not valid UTF-8).</summary>
     public static string? Str(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) ? StringOf(v) : null;
+
+    /// <summary>The string value, or null when it is not a string or its text is not valid UTF-8 / UTF-16.</summary>
+    public static string? StringOf(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // Invalid UTF-8 or a lone escaped surrogate: the JSON reader decodes strings lazily.
+        }
+    }
 
     /// <summary>The non-empty string property, or null.</summary>
     public static string? NonEmpty(JsonElement obj, string name) => Str(obj, name) is { Length: > 0 } s ? s.Trim() : null;

@@ -62,7 +62,8 @@ public static class NvdJsonReader
 
         if (record is null)
         {
-            counts.Skip(id, error ?? "malformed CVE object");
+            var why = error ?? "malformed CVE object";
+            counts.Skip(id, why.StartsWith(id + ": ", StringComparison.Ordinal) ? why[(id.Length + 2)..] : why);
             return;
         }
 
@@ -76,6 +77,12 @@ public static class NvdJsonReader
         string? format = null;
         DateTimeOffset? timestamp = null;
         var vulnerabilities = -1;
+        var first = json.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || json[first] != (byte)'{')
+        {
+            throw new VulnerabilitySourceException($"{name}: not an NVD CVE API page ({SourceFormatDetector.DescribeStart(json)})");
+        }
+
         try
         {
             var reader = new Utf8JsonReader(json, JsonValues.ReaderOptions);
@@ -108,6 +115,10 @@ public static class NvdJsonReader
         catch (JsonException ex)
         {
             throw new VulnerabilitySourceException($"{name}: {JsonValues.Describe(ex)}");
+        }
+        catch (InvalidOperationException)
+        {
+            throw new VulnerabilitySourceException($"{name}: a page field is not valid UTF-8 text");
         }
 
         if (format is not null && format != Format)

@@ -154,9 +154,9 @@ public static class OsvReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var v in JsonValues.Items(obj, name))
         {
-            if (v.ValueKind == JsonValueKind.String && list.Count < MaxItems)
+            if (list.Count < MaxItems)
             {
-                JsonValues.AddDistinct(list, seen, v.GetString()?.Trim());
+                JsonValues.AddDistinct(list, seen, JsonValues.StringOf(v)?.Trim());
             }
         }
 

@@ -31,9 +31,9 @@ public static class SourceFormatDetector
                 _ => SourceFormat.Unknown,
             };
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return SourceFormat.Unknown;
+            return SourceFormat.Unknown; // Broken JSON, or a key that is not valid UTF-8.
         }
     }
 
