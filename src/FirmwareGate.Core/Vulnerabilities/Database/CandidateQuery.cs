@@ -101,7 +101,13 @@ internal sealed class CandidateQuery
     {
         if (cpe is not { } c || CpeFields.IsLogical(c.Version))
         {
-            return version;
+            return cpe is { } withUpdate && !CpeFields.IsLogical(withUpdate.Update) ? null : version;
+        }
+
+        if (!CpeFields.IsLogical(c.Update))
+        {
+            // 1.9.13:p3: the matcher joins version and update; leave it to the matcher.
+            return null;
         }
 
         // Which one the matcher uses is its business: prefilter only when both say the same.

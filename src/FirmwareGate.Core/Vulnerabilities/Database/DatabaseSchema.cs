@@ -17,8 +17,9 @@ internal static class DatabaseSchema
 
     public const string CreateHint = "firmwaregate db update";
 
-    // Only records without CPE and package data go into the description index; entries keep what the conservative
-    // version prefilter needs (the CPE version and update fields and the four bounds).
+    // Only records without CPE and package data go into the description index. CPE entries are clustered by product
+    // (WITHOUT ROWID), so one product's vulnerable entries are one range scan, and keep what the conservative version
+    // prefilter needs (the CPE version and update fields and the four bounds) without a second lookup.
     private const string CreateSql = """
         CREATE TABLE records(
           rowid INTEGER PRIMARY KEY,
@@ -31,18 +32,19 @@ internal static class DatabaseSchema
           body BLOB NOT NULL,
           UNIQUE(id, source));
         CREATE TABLE cpe_entries(
-          record INTEGER NOT NULL,
-          vulnerable INTEGER NOT NULL,
-          part TEXT NOT NULL,
-          vendor TEXT NOT NULL,
           product TEXT NOT NULL,
+          vulnerable INTEGER NOT NULL,
+          vendor TEXT NOT NULL,
+          record INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          part TEXT NOT NULL,
           version TEXT NOT NULL,
           update_field TEXT NOT NULL,
           start_incl TEXT,
           start_excl TEXT,
           end_incl TEXT,
-          end_excl TEXT);
-        CREATE INDEX cpe_entries_product ON cpe_entries(product, vendor);
+          end_excl TEXT,
+          PRIMARY KEY(product, vulnerable, vendor, record, seq)) WITHOUT ROWID;
         CREATE INDEX cpe_entries_record ON cpe_entries(record);
         CREATE TABLE package_entries(
           record INTEGER NOT NULL,
@@ -65,7 +67,7 @@ internal static class DatabaseSchema
         CREATE TABLE state(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         """;
 
-    private static readonly string[] DataTables = ["records", "cpe_entries", "package_entries", "kev", "epss", "sources", "state"];
+    private static readonly string[] DataTables = ["records", "cpe_entries", "package_entries", "descriptions", "kev", "epss", "sources", "state"];
 
     /// <summary>Creates the tables in an empty database and stamps it as ours.</summary>
     public static void Create(SqliteConnection connection, SqliteTransaction transaction)
@@ -81,8 +83,6 @@ internal static class DatabaseSchema
         {
             Execute(connection, transaction, $"DELETE FROM {table};");
         }
-
-        Execute(connection, transaction, "INSERT INTO descriptions(descriptions) VALUES('delete-all');");
     }
 
     /// <summary>What an SQLite file holds: ours (at which version), empty, or foreign.</summary>

@@ -54,8 +54,8 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
         _deletePackages = Prepare("DELETE FROM package_entries WHERE record = $rowid;", "$rowid");
         _deleteDescription = Prepare("DELETE FROM descriptions WHERE rowid = $rowid;", "$rowid");
         _insertCpe = Prepare(
-            "INSERT INTO cpe_entries(record, vulnerable, part, vendor, product, version, update_field, start_incl, start_excl, end_incl, end_excl) VALUES($record, $vulnerable, $part, $vendor, $product, $version, $update, $si, $se, $ei, $ee);",
-            "$record", "$vulnerable", "$part", "$vendor", "$product", "$version", "$update", "$si", "$se", "$ei", "$ee");
+            "INSERT INTO cpe_entries(record, seq, vulnerable, part, vendor, product, version, update_field, start_incl, start_excl, end_incl, end_excl) VALUES($record, $seq, $vulnerable, $part, $vendor, $product, $version, $update, $si, $se, $ei, $ee);",
+            "$record", "$seq", "$vulnerable", "$part", "$vendor", "$product", "$version", "$update", "$si", "$se", "$ei", "$ee");
         _insertPackage = Prepare("INSERT INTO package_entries(record, ecosystem, name, purl) VALUES($record, $ecosystem, $name, $purl);", "$record", "$ecosystem", "$name", "$purl");
         _insertDescription = Prepare("INSERT INTO descriptions(rowid, text) VALUES($rowid, $text);", "$rowid", "$text");
         _upsertKev = Prepare(
@@ -229,6 +229,7 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
 
     private void WriteIndexEntries(long rowid, VulnerabilityRecord record, bool indexed)
     {
+        var seq = 0;
         foreach (var configuration in record.Configurations)
         {
             foreach (var node in configuration.Nodes)
@@ -237,7 +238,7 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
                 {
                     if (CpeFields.TryParse(match.Criteria) is { } cpe)
                     {
-                        Run(_insertCpe, rowid, match.Vulnerable ? 1 : 0, cpe.Part, cpe.Vendor, cpe.Product, cpe.Version, cpe.Update,
+                        Run(_insertCpe, rowid, seq++, match.Vulnerable ? 1 : 0, cpe.Part, cpe.Vendor, cpe.Product, cpe.Version, cpe.Update,
                             match.VersionStartIncluding, match.VersionStartExcluding, match.VersionEndIncluding, match.VersionEndExcluding);
                     }
                 }

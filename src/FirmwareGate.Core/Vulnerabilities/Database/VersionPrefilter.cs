@@ -19,10 +19,13 @@ internal static class VersionPrefilter
             return true;
         }
 
+        // As the matcher sees it: a patch level written onto the version (1.9.13p3) is split off and joined again.
+        var (subjectBase, subjectUpdate) = VersionComparer.SplitUpdate(version);
+        var full = VersionComparer.JoinUpdate(subjectBase, subjectUpdate);
         var hasBounds = entry.StartIncluding is not null || entry.StartExcluding is not null || entry.EndIncluding is not null || entry.EndExcluding is not null;
         if (!hasBounds)
         {
-            return MayEqual(entry, version);
+            return MayEqual(entry, subjectBase);
         }
 
         if (entry.Version != "*")
@@ -31,22 +34,23 @@ internal static class VersionPrefilter
             return true;
         }
 
-        return !Outside(version, entry.StartIncluding, c => c < 0)
-            && !Outside(version, entry.StartExcluding, c => c <= 0)
-            && !Outside(version, entry.EndIncluding, c => c > 0)
-            && !Outside(version, entry.EndExcluding, c => c >= 0);
+        return !Outside(full, entry.StartIncluding, c => c < 0)
+            && !Outside(full, entry.StartExcluding, c => c <= 0)
+            && !Outside(full, entry.EndIncluding, c => c > 0)
+            && !Outside(full, entry.EndExcluding, c => c >= 0);
     }
 
-    private static bool MayEqual(in Entry entry, string version)
+    private static bool MayEqual(in Entry entry, string subjectBase)
     {
-        if (CpeFields.IsLogical(entry.Version) || HasWildcard(entry.Version) || !CpeFields.IsLogical(entry.Update))
+        if (CpeFields.IsLogical(entry.Version) || HasWildcard(entry.Version))
         {
-            // ANY, NA, an embedded wildcard, or a version split into version and update (1.9.5:p1) that a matcher
-            // may join: keep.
             return true;
         }
 
-        var compared = VersionComparer.Compare(Unescape(entry.Version), version);
+        // Only the base versions can rule an exact entry out: the update (1.9.17:*, 1.9.5:p1) is the matcher's.
+        var wanted = Unescape(entry.Version);
+        var wantedBase = CpeFields.IsLogical(entry.Update) ? VersionComparer.SplitUpdate(wanted).Version : wanted;
+        var compared = VersionComparer.Compare(subjectBase, wantedBase);
         return compared is null or 0;
     }
 
