@@ -54,20 +54,21 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
     private async Task<ImportCounts> RunCoreAsync(VulnerabilityDatabase store, IProgress<UpdateProgress>? progress, CancellationToken cancellationToken)
     {
         var run = new RunProgress(progress);
-        if (NvdCursor.Parse(store.GetState(CursorKey)) is { } interrupted)
+        var (interrupted, lastSuccess) = ReadState(store);
+        if (interrupted is not null)
         {
             run.Report($"resuming the update started {NvdCursor.FormatTime(interrupted.RunStart)} at {Describe(interrupted)}");
-            await PageThroughAsync(store, interrupted, run, cancellationToken).ConfigureAwait(false);
+            await PageThroughAsync(store, interrupted, lastSuccess, run, cancellationToken).ConfigureAwait(false);
+            lastSuccess = interrupted.RunStart;
         }
 
-        var lastSuccess = NvdCursor.ParseTime(store.GetState(LastSuccessKey));
         var runStart = WholeMilliseconds(_time.GetUtcNow());
         var first = lastSuccess is not { } since ? NvdCursor.FullDownload(runStart)
             : since < runStart ? NvdCursor.Window(runStart, since, MaxWindow)
             : null;
         if (first is not null)
         {
-            await PageThroughAsync(store, first, run, cancellationToken).ConfigureAwait(false);
+            await PageThroughAsync(store, first, lastSuccess, run, cancellationToken).ConfigureAwait(false);
         }
 
         return run.Counts;
@@ -99,10 +100,21 @@ public sealed class NvdUpdater(HttpClient http, NvdApiOptions options, TimeProvi
             ? FormattableString.Invariant($"the window {NvdCursor.FormatTime(start)}..{NvdCursor.FormatTime(end)}, record {cursor.StartIndex}")
             : FormattableString.Invariant($"the full download, record {cursor.StartIndex}");
 
-    private async Task PageThroughAsync(VulnerabilityDatabase store, NvdCursor first, RunProgress run, CancellationToken cancellationToken)
+    /// <summary>
+    /// The resume cursor and the last success, read inside a transaction that is then rolled back: a database
+    /// opened for a rebuild empties its tables in its first transaction, so it shows no state and the update starts
+    /// with a full download rather than resuming or windowing into tables about to be emptied.
+    /// </summary>
+    private static (NvdCursor? Cursor, DateTimeOffset? LastSuccess) ReadState(VulnerabilityDatabase store)
+    {
+        using var probe = store.BeginUpdate(SourceName);
+        return (NvdCursor.Parse(store.GetState(CursorKey)), NvdCursor.ParseTime(store.GetState(LastSuccessKey)));
+    }
+
+    private async Task PageThroughAsync(VulnerabilityDatabase store, NvdCursor first, DateTimeOffset? lastSuccess, RunProgress run, CancellationToken cancellationToken)
     {
         // Pages before the last one leave the source's update time where the last completed run put it.
-        var previousSuccess = NvdCursor.ParseTime(store.GetState(LastSuccessKey)) ?? first.RunStart;
+        var previousSuccess = lastSuccess ?? first.RunStart;
         for (var cursor = (NvdCursor?)first; cursor is not null;)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -40,9 +40,9 @@ internal sealed class NvdUpdateFixture : IAsyncDisposable
     };
 
     /// <summary>Runs one update on a freshly opened database, as <c>db update</c> would.</summary>
-    public async Task<ImportCounts> RunAsync(NvdApiOptions options, CancellationToken cancellationToken = default, IProgress<UpdateProgress>? progress = null)
+    public async Task<ImportCounts> RunAsync(NvdApiOptions options, CancellationToken cancellationToken = default, IProgress<UpdateProgress>? progress = null, bool rebuild = false)
     {
-        using var database = VulnerabilityDatabase.OpenWrite(DatabasePath);
+        using var database = VulnerabilityDatabase.OpenWrite(DatabasePath, rebuild);
         return await new NvdUpdater(Http, options, Clock).RunAsync(database, progress ?? new SyncProgress(Progress.Add), cancellationToken);
     }
 

@@ -337,6 +337,35 @@ public sealed class NvdUpdaterTests
         Assert.Equal("2025-08-01T00:00:00.000Z", world.State(NvdUpdater.LastSuccessKey));
     }
 
+    [Fact]
+    public async Task ARebuildDownloadsEverythingAgainIgnoringTheOldCursorAndLastSuccess()
+    {
+        await using var world = new NvdUpdateFixture();
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new SyncProgress(p =>
+            {
+                if (p.Message.Contains("records of", StringComparison.Ordinal))
+                {
+                    cancel.Cancel();
+                }
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.RunAsync(world.Options(), cancel.Token, progress));
+        }
+
+        world.SetLastSuccess(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        Assert.NotNull(world.State(NvdUpdater.CursorKey));
+        var before = world.Api.Requests.Count;
+
+        await world.RunAsync(world.Options(), rebuild: true);
+
+        var rebuilt = world.Api.Requests.Skip(before).ToList();
+        Assert.Equal(["0", "5", "10", "15", "20"], rebuilt.Select(r => r.Query["startIndex"]));
+        Assert.All(rebuilt, r => Assert.False(r.Query.ContainsKey("lastModStartDate")));
+        Assert.Equal(world.FixtureIds(), world.StoredIds());
+        Assert.Null(world.State(NvdUpdater.CursorKey));
+    }
+
     private static DateTimeOffset Time(string text) =>
         DateTimeOffset.ParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
