@@ -10,8 +10,12 @@ work="${1:-bench/work/vulndb}"
 [ $# -gt 0 ] && shift
 mkdir -p "$work" bench/results
 
-echo "building bench/VulnDbBench (Release)..."
-dotnet build bench/VulnDbBench -c Release -v q -nologo -o "$work/bin" >/dev/null
+echo "publishing bench/VulnDbBench (Release, native AOT as the CLI ships)..."
+# Native AOT links with clang and zlib's headers (installed when missing).
+if { ! command -v clang >/dev/null && ! command -v clang-14 >/dev/null; } || [ ! -f /usr/include/zlib.h ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+fi
+dotnet publish bench/VulnDbBench -c Release -r linux-x64 -v q -nologo -o "$work/bin" >/dev/null
 
 commit="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src bench/VulnDbBench || echo '+changes')"
-dotnet "$work/bin/VulnDbBench.dll" --work "$work" --commit "$commit" --out bench/results/vulndb.md "$@"
+"$work/bin/VulnDbBench" --work "$work" --commit "$commit" --out bench/results/vulndb.md "$@"

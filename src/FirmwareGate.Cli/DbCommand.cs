@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FirmwareGate.Core.Inventory;
+using FirmwareGate.Core.Reports;
 using FirmwareGate.Core.Vulnerabilities;
 using FirmwareGate.Core.Vulnerabilities.Database;
 using FirmwareGate.Core.Vulnerabilities.Matching;
@@ -23,8 +24,8 @@ internal static class DbCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress; errors and the final line only." };
 
         var from = new Option<string[]>("--from") { Description = "Read offline files instead of the NVD API: NVD 2.0 JSON, CVE JSON 5, OSV, KEV JSON or EPSS CSV (a file or a folder; repeatable).", HelpName = "PATH", AllowMultipleArgumentsPerToken = false };
-        var kev = new Option<string?>("--kev") { Description = "CISA KEV catalogue to load: a URL or a file (default with the NVD API: CISA's feed; 'none' to skip).", HelpName = "URL|FILE" };
-        var epss = new Option<string?>("--epss") { Description = "EPSS scores to load: a URL or a file, CSV or gzip CSV (default with the NVD API: FIRST's daily file; 'none' to skip).", HelpName = "URL|FILE" };
+        var kev = new Option<string?>("--kev") { Description = "CISA KEV catalogue to load: a URL or a file (default without --from: CISA's feed; 'none' to skip).", HelpName = "URL|FILE" };
+        var epss = new Option<string?>("--epss") { Description = "EPSS scores to load: a URL or a file, CSV or gzip CSV (default without --from: FIRST's daily file; 'none' to skip).", HelpName = "URL|FILE" };
         var rebuild = new Option<bool>("--rebuild") { Description = "Start from an empty database (the old one is replaced only when the update succeeds)." };
         var nvdUrl = new Option<string?>("--nvd-url") { Description = "NVD CVE API 2.0 endpoint (a mirror); the API key comes from NVD_API_KEY.", HelpName = "URL" };
         var update = new Command("update", "Build or refresh the vulnerability database: from the NVD CVE API 2.0 (incremental after the first run), or from offline files with --from; plus the CISA KEV catalogue and EPSS scores.") { from, kev, epss, rebuild, nvdUrl, quiet };
@@ -51,8 +52,11 @@ internal static class DbCommand
 
         using var progress = ProgressLine.Create(c.Stderr, enabled: !quiet);
         var now = DateTimeOffset.UtcNow;
+        var report = new Progress<UpdateProgress>(p => progress.Report($"db: {p.Done}{(p.Total is { } t ? "/" + t : "")} {p.Message}"));
         try
         {
+            // Per-request timeouts and retries are the updater's; the client itself never gives up first.
+            using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             using var database = VulnerabilityDatabase.OpenWrite(c.Path, rebuild);
             if (froms.Length > 0)
             {
@@ -74,17 +78,30 @@ internal static class DbCommand
                     options = options with { BaseUri = nvdUri };
                 }
 
-                using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
-                var updater = new NvdUpdater(http, options, TimeProvider.System);
-                var counts = await updater.RunAsync(database, new Progress<UpdateProgress>(p => progress.Report($"db: NVD {p.Done}{(p.Total is { } t ? "/" + t : "")} {p.Message}")), c.CancellationToken).ConfigureAwait(false);
+                var counts = await new NvdUpdater(http, options, TimeProvider.System).RunAsync(database, report, c.CancellationToken).ConfigureAwait(false);
                 progress.Clear();
                 await c.Stdout.WriteLineAsync($"NVD API ({options.BaseUri}): {Describe(counts)}").ConfigureAwait(false);
+            }
+
+            // KEV and EPSS: the official feeds with the NVD API, only when named with --from; 'none' skips.
+            var feeds = new FeedDownloader(http, new FeedOptions(), TimeProvider.System);
+            foreach (var (kind, given) in new[] { (FeedKind.Kev, kev), (FeedKind.Epss, epss) })
+            {
+                string? location = given ?? (froms.Length == 0 ? FeedDownloader.DefaultUrl(kind).ToString() : null);
+                if (location is null || location == "none")
+                {
+                    continue;
+                }
+
+                var counts = await feeds.ImportAsync(database, kind, location, report, c.CancellationToken).ConfigureAwait(false);
+                progress.Clear();
+                await c.Stdout.WriteLineAsync($"{FeedDownloader.SourceName(kind)} ({location}): {Describe(counts)}").ConfigureAwait(false);
             }
 
             await c.Stdout.WriteLineAsync(StatusLine(database.Status(now))).ConfigureAwait(false);
             return Ok;
         }
-        catch (Exception e) when (e is VulnerabilityDatabaseException or VulnerabilitySourceException or HttpRequestException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is VulnerabilityDatabaseException or VulnerabilitySourceException or VulnerabilityDownloadException or HttpRequestException or IOException or UnauthorizedAccessException)
         {
             progress.Clear();
             string hint = e is VulnerabilityDatabaseException d ? $"; to fix it run `{d.Hint}`" : "";
@@ -131,7 +148,7 @@ internal static class DbCommand
         try
         {
             using var database = VulnerabilityDatabase.OpenRead(c.Path);
-            var rows = database.Candidates(subject)
+            var rows = database.Candidates(subject, allVersions: all)
                 .Select(record => (Record: record, Outcome: VulnerabilityMatcher.Evaluate(record, subject, MatchPlatform.Unknown)))
                 .Where(r => all || r.Outcome.Verdict != MatchVerdict.NotAffected)
                 .OrderBy(r => r.Outcome.Verdict == MatchVerdict.NotAffected)
@@ -194,32 +211,7 @@ internal static class DbCommand
     private static string StatusJson(DatabaseStatus status) => Json(w =>
     {
         w.WriteStartObject();
-        w.WriteString("path", status.Path);
-        w.WriteNumber("records", status.Records);
-        w.WriteNumber("cpeEntries", status.CpeEntries);
-        w.WriteNumber("kev", status.Kev);
-        w.WriteNumber("epss", status.Epss);
-        w.WriteStartArray("sources");
-        foreach (var source in status.Sources.OrderBy(s => s.Name, StringComparer.Ordinal))
-        {
-            w.WriteStartObject();
-            w.WriteString("name", source.Name);
-            w.WriteNumber("records", source.Records);
-            w.WriteString("lastUpdate", source.LastUpdate is null ? null : Time(source.LastUpdate));
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-        w.WriteString("lastUpdate", status.LastUpdate is null ? null : Time(status.LastUpdate));
-        if (status.Age is { } age)
-        {
-            w.WriteNumber("ageSeconds", (long)Math.Max(0, age.TotalSeconds));
-        }
-        else
-        {
-            w.WriteNull("ageSeconds");
-        }
-
+        DatabaseStatusJsonWriter.WriteFields(w, status);
         w.WriteEndObject();
     });
 

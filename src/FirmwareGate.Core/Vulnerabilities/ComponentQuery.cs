@@ -1,4 +1,5 @@
 using FirmwareGate.Core.Inventory;
+using FirmwareGate.Core.Vulnerabilities.Cpe;
 using FirmwareGate.Core.Vulnerabilities.Matching;
 
 namespace FirmwareGate.Core.Vulnerabilities;
@@ -19,27 +20,26 @@ public static class ComponentQuery
         text = text.Trim();
         if (text.StartsWith("cpe:2.3:", StringComparison.OrdinalIgnoreCase))
         {
-            var fields = SplitCpe(text);
-            if (fields.Count < 6 || fields[2].Length != 1 || fields[3].Length == 0 || fields[4].Length == 0)
+            if (CpeName.TryParse(text) is not { } cpe || cpe.Vendor.Length == 0 || cpe.Product.Length == 0)
             {
                 error = $"'{text}' is not a CPE 2.3 formatted string (cpe:2.3:part:vendor:product:version:...)";
                 return null;
             }
 
-            string? version = fields[5] is "*" or "-" or "" ? null : Unescape(fields[5]);
-            return new MatchSubject(text, Unescape(fields[4]), version, text, null, fields[2] == "o" ? ComponentType.OperatingSystem : ComponentType.Application);
+            string? version = CpeName.IsValue(cpe.Version) ? CpeName.Plain(cpe.Version) : null;
+            return new MatchSubject(text, CpeName.Plain(cpe.Product), version, text, null, cpe.Part == "o" ? ComponentType.OperatingSystem : ComponentType.Application);
         }
 
         if (text.StartsWith("pkg:", StringComparison.OrdinalIgnoreCase))
         {
-            if (!TryParsePurl(text, out string name, out string? purlVersion))
+            if (PackageUrl.TryParse(text) is not { } purl)
             {
                 error = $"'{text}' is not a purl (pkg:type/namespace/name@version)";
                 return null;
             }
 
-            var product = catalog.ByPackage(name) ?? ByName(catalog, name);
-            return new MatchSubject(text, product?.Name ?? name, purlVersion, InventoryBuilder.Cpe(product, purlVersion), text, product?.ComponentType ?? ComponentType.Application);
+            var product = catalog.ByPackage(purl.Name) ?? ByName(catalog, purl.Name);
+            return new MatchSubject(text, product?.Name ?? purl.Name, purl.Version, InventoryBuilder.Cpe(product, purl.Version), text, product?.ComponentType ?? ComponentType.Application);
         }
 
         int at = text.LastIndexOf('@');
@@ -58,61 +58,4 @@ public static class ComponentQuery
     private static Product? ByName(ProductCatalog catalog, string name) =>
         catalog.ById(name) ?? catalog.Products.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? catalog.Products.FirstOrDefault(p => p.Cpe is { } cpe && cpe.EndsWith(":" + name, StringComparison.OrdinalIgnoreCase));
-
-    private static bool TryParsePurl(string purl, out string name, out string? version)
-    {
-        name = "";
-        version = null;
-        string rest = purl[4..];
-        int cut = rest.IndexOfAny(['?', '#']);
-        if (cut >= 0)
-        {
-            rest = rest[..cut];
-        }
-
-        int at = rest.LastIndexOf('@');
-        if (at >= 0)
-        {
-            version = Uri.UnescapeDataString(rest[(at + 1)..]);
-            rest = rest[..at];
-        }
-
-        string[] parts = rest.Trim('/').Split('/');
-        if (parts.Length < 2 || parts[0].Length == 0 || parts[^1].Length == 0)
-        {
-            return false;
-        }
-
-        name = Uri.UnescapeDataString(parts[^1]);
-        version = version is { Length: > 0 } ? version : null;
-        return true;
-    }
-
-    private static List<string> SplitCpe(string cpe)
-    {
-        var fields = new List<string>();
-        var current = new System.Text.StringBuilder();
-        for (int i = 0; i < cpe.Length; i++)
-        {
-            if (cpe[i] == '\\' && i + 1 < cpe.Length)
-            {
-                current.Append(cpe[i]).Append(cpe[i + 1]);
-                i++;
-            }
-            else if (cpe[i] == ':')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(cpe[i]);
-            }
-        }
-
-        fields.Add(current.ToString());
-        return fields;
-    }
-
-    private static string Unescape(string value) => value.Replace("\\", "", StringComparison.Ordinal);
 }

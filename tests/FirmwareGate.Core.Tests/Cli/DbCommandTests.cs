@@ -78,6 +78,31 @@ public sealed class DbCommandTests
     }
 
     [Fact]
+    public async Task Kev_and_epss_files_mark_the_cves_of_a_match()
+    {
+        using var temp = new TempDir();
+        string db = temp.Combine("vulndb.sqlite");
+        // EPSS's published CSV layout (first.org/epss/data_stats): a model line, the header, one score per CVE.
+        string epss = temp.Combine("epss.csv");
+        File.WriteAllText(epss, "#model_version:v2025.03.14,score_date:2026-11-01T00:00:00+0000\ncve,epss,percentile\nCVE-2022-48174,0.01234,0.78900\n");
+        var (code, stdout, stderr) = await Run("db", "update", "--from", SampleRecords, "--kev", TestPaths.Fixture("Vulnerabilities/kev/known_exploited_vulnerabilities.json"), "--epss", epss, "--db", db, "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("KEV 1404", stdout, StringComparison.Ordinal);
+
+        (code, stdout, stderr) = await Run("db", "match", "busybox@1.35.0", "--db", db, "--json");
+        Assert.True(code == 0, stderr);
+        using var match = JsonDocument.Parse(stdout);
+        Assert.Contains(match.RootElement.GetProperty("matches").EnumerateArray(), m => m.GetProperty("id").GetString() == "CVE-2022-48174");
+
+        using var scan = Vulnerabilities.Scan.SampleVulnerabilityScanTests.ScanSample(db);
+        var busybox = Assert.Single(scan.Vulnerabilities.Items, v => v.Id == "CVE-2022-48174");
+        Assert.Equal(0.01234, busybox.Epss!.Score, 5);
+        Assert.Equal(0.789, busybox.Epss.Percentile, 5);
+        // The KEV catalogue lists CVE-2023-4911 (glibc), which is not in the sample; nothing in the sample is known exploited.
+        Assert.DoesNotContain(scan.Vulnerabilities.Items, v => v.KnownExploited);
+    }
+
+    [Fact]
     public async Task Bad_queries_and_databases_exit_2_with_a_message()
     {
         using var temp = new TempDir();

@@ -11,7 +11,7 @@ internal static class DatabaseSchema
     public const int ApplicationId = 0x46475644;
 
     /// <summary><c>PRAGMA user_version</c> of this layout; bump on any change (older files are rebuilt, newer ones refused).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public const string RebuildHint = "firmwaregate db update --rebuild";
 

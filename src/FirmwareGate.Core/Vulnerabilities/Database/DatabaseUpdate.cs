@@ -92,7 +92,7 @@ public sealed class DatabaseUpdate : IRecordSink, IDisposable
             return;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(record, RecordJsonContext.Default.VulnerabilityRecord);
+        var body = RecordCodec.Encode(record);
         var indexed = HasIndexEntries(record);
         var rowid = existing is { } stored ? Replace(stored, record, modified, indexed, body) : Insert(record, modified, indexed, body);
         WriteIndexEntries(rowid, record, indexed);

@@ -71,7 +71,7 @@ public sealed class DatabaseFileTests : IDisposable
         var path = WrittenDatabase();
         RawSql(path, "PRAGMA user_version = 99;");
 
-        AssertRefused(path, "schema version 99, newer than the 1");
+        AssertRefused(path, $"schema version 99, newer than the {DatabaseSchema.Version}");
     }
 
     [Fact]
