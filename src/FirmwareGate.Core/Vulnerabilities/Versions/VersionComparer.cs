@@ -29,6 +29,28 @@ public static class VersionComparer
     /// <summary>Longest version compared; longer strings are undecidable unless identical.</summary>
     public const int MaxLength = 128;
 
+    // Matching compares the same few versions (a component's, the bounds of a product's records) thousands of
+    // times: parsed versions are kept, up to a bound, and the cache starts over when it is full.
+    private const int CacheLimit = 65_536;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParsedVersion?> Parsed = new(StringComparer.Ordinal);
+
+    private static ParsedVersion? Parse(string text)
+    {
+        if (Parsed.TryGetValue(text, out var cached))
+        {
+            return cached;
+        }
+
+        var parsed = ParsedVersion.TryParse(text);
+        if (Parsed.Count >= CacheLimit)
+        {
+            Parsed.Clear();
+        }
+
+        Parsed.TryAdd(text, parsed);
+        return parsed;
+    }
+
     /// <summary>Negative when <paramref name="a"/> sorts before <paramref name="b"/>, 0 when equal, positive after; null when undecidable.</summary>
     public static int? Compare(string a, string b)
     {
@@ -39,8 +61,8 @@ public static class VersionComparer
             return 0;
         }
 
-        ParsedVersion? x = ParsedVersion.TryParse(a);
-        ParsedVersion? y = ParsedVersion.TryParse(b);
+        ParsedVersion? x = Parse(a);
+        ParsedVersion? y = Parse(b);
         if (x is null || y is null || !ParsedVersion.SameScheme(x, y))
         {
             return null;
