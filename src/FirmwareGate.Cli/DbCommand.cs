@@ -232,7 +232,7 @@ internal static class DbCommand
             w.WriteStartObject();
             w.WriteString("id", record.Id);
             w.WriteString("source", record.Source);
-            w.WriteString("verdict", Verdict(outcome.Verdict) switch { "unconfirmed (no CPE data)" => "unconfirmed", "not affected" => "not-affected", var v => v });
+            w.WriteString("verdict", MatchVerdictNames.Of(outcome.Verdict));
             w.WriteString("severity", rating?.Severity);
             if (rating is null)
             {

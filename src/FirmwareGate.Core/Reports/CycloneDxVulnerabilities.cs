@@ -119,7 +119,7 @@ internal static class CycloneDxVulnerabilities
     {
         var properties = new List<Property>
         {
-            CycloneDxReportWriter.Property("match:verdict", VulnerabilityJsonWriter.VerdictName(v.Match.Verdict)),
+            CycloneDxReportWriter.Property("match:verdict", MatchVerdictNames.Of(v.Match.Verdict)),
             CycloneDxReportWriter.Property("match:method", v.Match.Method),
         };
         if (v.Match.Entry is { } entry)

@@ -26,3 +26,16 @@ public sealed record MatchOutcome(MatchVerdict Verdict, string Method, string? E
     /// <summary>True when the verdict was decided (affected or not affected).</summary>
     public bool Decidable => Verdict is MatchVerdict.Affected or MatchVerdict.NotAffected;
 }
+
+/// <summary>The names reports and the CLI give verdicts.</summary>
+public static class MatchVerdictNames
+{
+    /// <summary><c>affected</c>, <c>undecidable</c>, <c>unconfirmed</c> (no CPE data) or <c>not-affected</c>.</summary>
+    public static string Of(MatchVerdict verdict) => verdict switch
+    {
+        MatchVerdict.Affected => "affected",
+        MatchVerdict.Undecidable => "undecidable",
+        MatchVerdict.NoCpeData => "unconfirmed",
+        _ => "not-affected",
+    };
+}

@@ -20,15 +20,7 @@ public static class Cve5Reader
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(counts);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, JsonValues.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new VulnerabilitySourceException($"{name}: {JsonValues.Describe(ex)}");
-        }
+        var doc = JsonValues.Parse(json, name);
 
         using (doc)
         {

@@ -9,6 +9,19 @@ internal static class JsonValues
     /// <summary>Parser options shared by every reader: no comments, bounded depth.</summary>
     public static JsonDocumentOptions DocumentOptions { get; } = new() { MaxDepth = 64 };
 
+    /// <summary>Parses a whole source file; JSON that does not parse is a <see cref="VulnerabilitySourceException"/> naming it.</summary>
+    public static JsonDocument Parse(ReadOnlyMemory<byte> json, string name)
+    {
+        try
+        {
+            return JsonDocument.Parse(json, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            throw new VulnerabilitySourceException($"{name}: {Describe(ex)}");
+        }
+    }
+
     /// <summary>Reader options shared by every reader.</summary>
     public static JsonReaderOptions ReaderOptions { get; } = new() { MaxDepth = 64 };
 

@@ -32,15 +32,7 @@ public static class KevReader
 
     private static JsonDocument ParseCatalogue(ReadOnlyMemory<byte> json, string name)
     {
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, JsonValues.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new VulnerabilitySourceException($"{name}: {JsonValues.Describe(ex)}");
-        }
+        var doc = JsonValues.Parse(json, name);
 
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("vulnerabilities", out var list) || list.ValueKind != JsonValueKind.Array)

@@ -14,15 +14,7 @@ public static class OsvReader
     {
         ArgumentNullException.ThrowIfNull(sink);
         ArgumentNullException.ThrowIfNull(counts);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(json, JsonValues.DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            throw new VulnerabilitySourceException($"{name}: {JsonValues.Describe(ex)}");
-        }
+        var doc = JsonValues.Parse(json, name);
 
         using (doc)
         {
