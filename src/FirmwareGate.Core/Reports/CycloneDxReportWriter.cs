@@ -103,14 +103,14 @@ public static class CycloneDxReportWriter
     }
 
     /// <summary>Writes the SBOM to a stream: UTF-8, indented, LF line endings, a final newline.</summary>
-    public static void Write(ScanResult result, Stream output, string toolVersion)
+    public static void Write(ScanResult result, Stream output, string toolVersion, Policy.PolicyOutcome? policy = null)
     {
         ArgumentNullException.ThrowIfNull(output);
-        output.Write(Encoding.UTF8.GetBytes(ToJson(result, toolVersion)));
+        output.Write(Encoding.UTF8.GetBytes(ToJson(result, toolVersion, policy)));
     }
 
-    /// <summary>The SBOM as a string.</summary>
-    public static string ToJson(ScanResult result, string toolVersion) => CycloneDxJson.Serialize(Build(result, toolVersion));
+    /// <summary>The SBOM as a string; with a policy outcome, waived vulnerabilities carry their VEX <c>analysis</c>.</summary>
+    public static string ToJson(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null) => CycloneDxJson.Serialize(Build(result, toolVersion));
 
     /// <summary>The same SBOM through CycloneDX.Core's own <c>Serializer.Serialize</c> (reflection-based; tests compare it with <see cref="ToJson"/>).</summary>
     internal static string ToJsonWithLibrarySerializer(ScanResult result, string toolVersion) =>

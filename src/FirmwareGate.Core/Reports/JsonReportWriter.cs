@@ -17,8 +17,8 @@ public static class JsonReportWriter
     /// <summary>Report schema version.</summary>
     public const string SchemaVersion = "1";
 
-    /// <summary>Writes the report to a stream.</summary>
-    public static void Write(ScanResult result, Stream output, string toolVersion)
+    /// <summary>Writes the report to a stream; with a policy outcome, <c>policy</c> and <c>vulnerabilities[].waived</c> are filled.</summary>
+    public static void Write(ScanResult result, Stream output, string toolVersion, Policy.PolicyOutcome? policy = null)
     {
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, NewLine = "\n" };
         using var w = new Utf8JsonWriter(output, options);
@@ -169,10 +169,10 @@ public static class JsonReportWriter
     }
 
     /// <summary>The report as a string.</summary>
-    public static string ToJson(ScanResult result, string toolVersion)
+    public static string ToJson(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null)
     {
         using var ms = new MemoryStream();
-        Write(result, ms, toolVersion);
+        Write(result, ms, toolVersion, policy);
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
