@@ -164,7 +164,8 @@ public static class FirmwareGateCommand
             }
 
             // The verdict is information for scan: the strict default, or --policy (then also in the JSON report).
-            var outcome = inv.UnpackOnly || inv.SbomOnly ? null : Evaluate(result, policy);
+            bool terminal = !inv.Quiet && inv.Json != "-" && inv.Sbom != "-";
+            var outcome = inv.UnpackOnly || inv.SbomOnly || (policy is null && !terminal) ? null : Evaluate(result, policy);
             var reported = policy is null ? null : outcome;
             if (inv.Json is { } jsonPath && !await output.WriteFileAsync(jsonPath, () => JsonReportWriter.ToJson(result, Version, reported), inv.CancellationToken).ConfigureAwait(false))
             {
@@ -176,7 +177,7 @@ public static class FirmwareGateCommand
                 return UsageError;
             }
 
-            if (!inv.Quiet && inv.Json != "-" && inv.Sbom != "-")
+            if (terminal)
             {
                 if (inv.SbomOnly)
                 {
