@@ -22,7 +22,7 @@ internal static class PolicyCommand
         var now = new Option<string?>("--now") { Description = "The time waivers expire against (ISO 8601); default: the clock.", HelpName = "TIME" };
         var checkFile = new Argument<string>("FILE") { Description = "The policy file." };
         var check = new Command("check", "Validate a policy file (schema, rule ids, globs, version ranges, expired waivers): every error with line and column; exit 0 or 2.") { checkFile, now };
-        check.SetAction(parse => Check(output, parse.GetRequiredValue(checkFile), parse.GetValue(now)));
+        check.SetAction((parse, _) => CheckAsync(output, parse.GetRequiredValue(checkFile), parse.GetValue(now)));
 
         var oldFile = new Argument<string>("OLD") { Description = "The policy before the change." };
         var newFile = new Argument<string>("NEW") { Description = "The policy after the change." };
@@ -61,28 +61,38 @@ internal static class PolicyCommand
         return 0;
     }
 
-    private static int Check(CliOutput output, string file, string? nowText)
+    private static async Task<int> CheckAsync(CliOutput output, string file, string? nowText)
     {
         if (!output.TryParseNow(nowText, out var now))
         {
             return FirmwareGateCommand.UsageError;
         }
 
-        var errors = PolicyLoader.Check(file, now ?? DateTimeOffset.UtcNow);
+        IReadOnlyList<PolicyError> errors;
+        PolicyDocument policy;
+        try
+        {
+            errors = PolicyLoader.Check(file, now ?? DateTimeOffset.UtcNow);
+            // With no errors Load succeeds; it gives the counts for the summary.
+            policy = errors.Count == 0 ? PolicyLoader.Load(file) : PolicyLoader.StrictDefault;
+        }
+        catch (PolicyException e)
+        {
+            return await GateCommand.PolicyErrorsAsync(output, e).ConfigureAwait(false);
+        }
+
         if (errors.Count > 0)
         {
             foreach (var error in errors)
             {
-                output.Stderr.WriteLine(error.ToString());
+                await output.Stderr.WriteLineAsync(error.ToString()).ConfigureAwait(false);
             }
 
-            output.Stderr.WriteLine($"firmwaregate: {file}: {errors.Count} policy error(s)");
+            await output.Stderr.WriteLineAsync($"firmwaregate: {file}: {errors.Count} policy error(s)").ConfigureAwait(false);
             return FirmwareGateCommand.UsageError;
         }
 
-        // Check found nothing, so Load succeeds; a PolicyException here would be the loader disagreeing with itself.
-        var policy = PolicyLoader.Load(file);
-        output.Stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file}: OK, version {policy.Version}, {CountRules(policy)} rule(s), {policy.Waivers.Count} waiver(s), baseline {(policy.Baseline == BaselineMode.NewOnly ? "new-only" : "all")}"));
+        await output.Stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{file}: OK, version {policy.Version}, {CountRules(policy)} rule(s), {policy.Waivers.Count} waiver(s), baseline {(policy.Baseline == BaselineMode.NewOnly ? "new-only" : "all")}")).ConfigureAwait(false);
         return 0;
     }
 

@@ -78,7 +78,7 @@ public sealed class GateExitCodeTests
     [Fact]
     public async Task Usage_errors_exit_2()
     {
-        var (code, _, stderr) = await GateKit.GateSample("--now", "yesterday");
+        var (code, _, stderr) = await GateKit.Run("gate", GateKit.Sample, "--now", "yesterday");
         Assert.Equal(2, code);
         Assert.Contains("--now 'yesterday' is not an ISO 8601 time", stderr, StringComparison.Ordinal);
 
