@@ -81,7 +81,7 @@ internal sealed class TerminalReport(TextWriter output, bool color)
             string where = EntryName.Display(v.Path ?? v.Location);
             string rule = v.PolicyRule + (v.PolicyPosition is { } p ? string.Create(CultureInfo.InvariantCulture, $" line {p.Line}") : "");
             string waiver = v.WaivedBy is { } w ? $", waived by {w.Id} until {Date(w.Expires)}" : "";
-            output.WriteLine($"  {Paint($"{tag,-8}", TagColor(v, tag))} {v.RuleId,-28} {where}  {v.Message}  {Paint($"[{rule}{waiver}]", Dim)}");
+            output.WriteLine($"  {Paint($"{tag,-8}", TagColor(v, tag))} {v.RuleId,-32} {where}  {v.Message}  {Paint($"[{rule}{waiver}]", Dim)}");
         }
 
         if (outcome.Violations.Count > worst.Count)
@@ -94,12 +94,12 @@ internal sealed class TerminalReport(TextWriter output, bool color)
     {
         foreach (var w in outcome.Expired)
         {
-            output.WriteLine($"  {Paint("expired ", Yellow)} {w.Id,-28} {Covers(w)}  expired {Date(w.Expires)}, waives nothing (owner {w.Owner}: {w.Reason}){Line(w)}");
+            output.WriteLine($"  {Paint("expired ", Yellow)} {w.Id,-32} {Covers(w)}  expired {Date(w.Expires)}, waives nothing (owner {w.Owner}: {w.Reason}){Line(w)}");
         }
 
         foreach (var w in outcome.Stale)
         {
-            output.WriteLine($"  {Paint("stale   ", Cyan)} {w.Id,-28} {Covers(w)}  matches nothing (owner {w.Owner}, until {Date(w.Expires)}){Line(w)}");
+            output.WriteLine($"  {Paint("stale   ", Cyan)} {w.Id,-32} {Covers(w)}  matches nothing (owner {w.Owner}, until {Date(w.Expires)}){Line(w)}");
         }
     }
 
