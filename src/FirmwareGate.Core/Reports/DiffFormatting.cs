@@ -30,8 +30,8 @@ internal static class DiffFormatting
 
         var components = new[]
         {
-            (diff.Added.Count, "added"), (diff.Removed.Count, "removed"), (diff.Upgraded.Count, "upgraded"),
-            (diff.Downgraded.Count, "downgraded"), (diff.Changed.Count, "changed"),
+            (diff.Upgraded.Count, "upgraded"), (diff.Downgraded.Count, "downgraded"), (diff.Changed.Count, "changed"),
+            (diff.Added.Count, "added"), (diff.Removed.Count, "removed"),
         }.Where(p => p.Item1 > 0).Select(p => $"{p.Item1.ToString(CultureInfo.InvariantCulture)} {p.Item2}").ToList();
         var parts = new List<string>
         {
