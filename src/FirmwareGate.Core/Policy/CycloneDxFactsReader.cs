@@ -25,6 +25,7 @@ internal static class CycloneDxFactsReader
         string imageName = (firmware is { } f ? json.OptionalString(f, "name", "metadata.component") : null) ?? Path.GetFileName(json.File);
         var components = new List<ComponentFact>();
         ReadComponents(root, "", json, imageName, components, 0);
+        components.Sort((x, y) => string.CompareOrdinal(x.BomRef, y.BomRef));
         return new ScanFacts
         {
             ImageName = imageName,
@@ -68,7 +69,6 @@ internal static class CycloneDxFactsReader
         var occurrences = json.OptionalObject(c, "evidence", path) is { } evidence
             ? json.Objects(evidence, "occurrences", path + ".evidence").Select(p => json.OptionalString(p.Item, "location", p.Path)).OfType<string>().ToList()
             : [];
-        string? identifying = occurrences.FirstOrDefault(l => PathOf(l, imageName) is not null);
         return new ComponentFact
         {
             BomRef = json.OptionalString(c, "bom-ref", path) ?? (version is null ? name : name + "@" + version),
@@ -77,8 +77,8 @@ internal static class CycloneDxFactsReader
             Purl = json.OptionalString(c, "purl", path),
             Cpe = json.OptionalString(c, "cpe", path),
             Licenses = ReadLicenses(c, path, json),
-            Path = identifying is null ? null : PathOf(identifying, imageName),
-            Location = identifying ?? occurrences.FirstOrDefault() ?? imageName,
+            Path = occurrences.Select(l => PathOf(l, imageName)).FirstOrDefault(p => p is not null),
+            Location = occurrences.FirstOrDefault() ?? imageName,
         };
     }
 

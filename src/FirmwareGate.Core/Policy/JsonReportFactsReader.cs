@@ -50,11 +50,10 @@ internal static class JsonReportFactsReader
         var list = new List<ComponentFact>();
         foreach (var (c, path) in json.Objects(root, "components", ""))
         {
-            // The identifying file: the first evidence with a path; its location, else the first evidence's.
+            // The first evidence path, and the first evidence's location (ScanFacts.FromScan takes the same).
             var evidence = json.Objects(c, "evidence", path)
                 .Select(p => (Location: json.OptionalString(p.Item, "location", p.Path), Path: json.OptionalString(p.Item, "path", p.Path)))
                 .ToList();
-            var identifying = evidence.FirstOrDefault(e => e.Path is not null);
             list.Add(new ComponentFact
             {
                 BomRef = json.RequiredString(c, "bomRef", path),
@@ -63,11 +62,12 @@ internal static class JsonReportFactsReader
                 Purl = json.OptionalString(c, "purl", path),
                 Cpe = json.OptionalString(c, "cpe", path),
                 Licenses = json.Strings(c, "licenses", path),
-                Path = identifying.Path,
-                Location = identifying.Location ?? evidence.Select(e => e.Location).FirstOrDefault(l => l is not null) ?? imageName,
+                Path = evidence.Select(e => e.Path).FirstOrDefault(p => p is not null),
+                Location = (evidence.Count > 0 ? evidence[0].Location : null) ?? imageName,
             });
         }
 
+        list.Sort((x, y) => string.CompareOrdinal(x.BomRef, y.BomRef));
         return list;
     }
 
@@ -75,7 +75,7 @@ internal static class JsonReportFactsReader
     {
         Path = json.RequiredString(b, "path", path),
         Location = json.RequiredString(b, "location", path),
-        Type = json.RequiredString(b, "type", path),
+        Type = Evaluation.BinaryTypeNames.Of(json.RequiredString(b, "type", path), Value(b, "pie", path, json, json.OptionalString)),
         Arch = json.OptionalString(b, "arch", path) ?? "",
         Nx = Value(b, "nx", path, json, json.OptionalBool),
         Pie = Value(b, "pie", path, json, json.OptionalString),
