@@ -2,6 +2,7 @@ using System.CommandLine;
 using FirmwareGate.Core.Diff;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Policy;
+using FirmwareGate.Core.Reports;
 
 namespace FirmwareGate.Cli;
 
@@ -48,19 +49,19 @@ internal static class DiffCommand
             return await output.UsageErrorAsync(e.Message).ConfigureAwait(false);
         }
 
-        if (json is not null && !await output.WriteFileAsync(json, () => DiffRendering.ScanJson(diff), ct).ConfigureAwait(false))
+        if (json is not null && !await output.WriteFileAsync(json, () => DiffJsonWriter.ToJson(diff), ct).ConfigureAwait(false))
         {
             return FirmwareGateCommand.UsageError;
         }
 
-        if (markdown is not null && !await output.WriteFileAsync(markdown, () => DiffRendering.ScanMarkdown(diff), ct).ConfigureAwait(false))
+        if (markdown is not null && !await output.WriteFileAsync(markdown, () => DiffMarkdownWriter.ToMarkdown(diff), ct).ConfigureAwait(false))
         {
             return FirmwareGateCommand.UsageError;
         }
 
         if (json != "-" && markdown != "-")
         {
-            await output.Stdout.WriteAsync(DiffRendering.ScanText(diff)).ConfigureAwait(false);
+            await output.Stdout.WriteAsync(DiffTextWriter.ToText(diff)).ConfigureAwait(false);
         }
 
         return 0;

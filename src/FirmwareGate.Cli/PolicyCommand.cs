@@ -3,6 +3,7 @@ using System.Globalization;
 using FirmwareGate.Core.Diff;
 using FirmwareGate.Core.Pipeline;
 using FirmwareGate.Core.Policy;
+using FirmwareGate.Core.Reports;
 
 namespace FirmwareGate.Cli;
 
@@ -120,19 +121,19 @@ internal static class PolicyCommand
             return await output.UsageErrorAsync(e.Message).ConfigureAwait(false);
         }
 
-        if (request.Json is { } json && !await output.WriteFileAsync(json, () => DiffRendering.PolicyJson(diff), ct).ConfigureAwait(false))
+        if (request.Json is { } json && !await output.WriteFileAsync(json, () => DiffJsonWriter.ToJson(diff), ct).ConfigureAwait(false))
         {
             return FirmwareGateCommand.UsageError;
         }
 
-        if (request.Markdown is { } md && !await output.WriteFileAsync(md, () => DiffRendering.PolicyMarkdown(diff), ct).ConfigureAwait(false))
+        if (request.Markdown is { } md && !await output.WriteFileAsync(md, () => DiffMarkdownWriter.ToMarkdown(diff), ct).ConfigureAwait(false))
         {
             return FirmwareGateCommand.UsageError;
         }
 
         if (request.Json != "-" && request.Markdown != "-")
         {
-            await output.Stdout.WriteAsync(DiffRendering.PolicyText(diff)).ConfigureAwait(false);
+            await output.Stdout.WriteAsync(DiffTextWriter.ToText(diff)).ConfigureAwait(false);
         }
 
         return 0;

@@ -152,7 +152,10 @@ public sealed class PolicyCommandTests
             Assert.Contains("config.ssh_root_password_login", doc.RootElement.GetRawText(), StringComparison.Ordinal);
         }
 
-        Assert.Contains("config.telnetd_enabled", File.ReadAllText(markdown), StringComparison.Ordinal);
+        // Markdown escapes the underscores of rule ids.
+        Assert.Contains(@"config.telnetd\_enabled", File.ReadAllText(markdown), StringComparison.Ordinal);
+        Assert.Matches(@"Start failing \(1\)\n  \+ config\.ssh_root_password_login /etc/config/dropbear", stdout);
+        Assert.Matches(@"Stop failing \(1\)\n  - config\.telnetd_enabled /etc/inittab.*waived by waivers\[0\]", stdout);
 
         // The same policy on both sides: nothing changes.
         var (same, sameOut, _) = await GateKit.Run("policy", "diff", oldPolicy, oldPolicy, "--report", report, "--now", GateKit.Now);
