@@ -48,6 +48,12 @@ public sealed class GateCorpusTests
             Assert.True(code is 0 or 1 or 3, $"{name} with {policy}: exit {code}: {stderr}{stdout}");
             string verdict = GateKit.ReadJson(json).GetProperty("policy").GetProperty("verdict").GetString()!;
             Assert.Equal(code switch { 0 => "pass", 1 => "fail", _ => "incomplete" }, verdict);
+            if (Path.GetFileName(policy) == "firmware-policy.yml")
+            {
+                // The starter policy rejects what every corpus image has planted (unencrypted keys, default passwords, telnet...).
+                Assert.True(code == 1, $"{name}: the shipped policy gave {verdict}");
+                Assert.Contains(GateKit.Violations(GateKit.ReadJson(json)), v => v.GetProperty("fails").GetBoolean());
+            }
         }
     }
 }
