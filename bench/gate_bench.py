@@ -40,6 +40,7 @@ def run_gate(image):
     return elapsed, r["policy"]["verdict"], len(r["policy"]["violations"]), r["analysis"]["durationsMs"], sizes
 
 
+load = os.getloadavg()[0]
 rows = []
 for manifest in sorted(glob.glob(os.path.join(a.corpus, "*.manifest.json"))):
     image = os.path.join(a.corpus, json.load(open(manifest))["image"]["file"])
@@ -58,7 +59,7 @@ cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.start
 with open(a.out, "w") as f:
     f.write("# Gate benchmark\n\n")
     f.write("`bench/gate-bench.sh %d`: native AOT build, %d alternating runs per image, medians (min-max in brackets);\n" % (a.runs, a.runs))
-    f.write("%d cores (%s), commit %s.\n" % (os.cpu_count(), cpu, commit))
+    f.write("%d cores (%s), load average %.1f at the start, commit %s.\n" % (os.cpu_count(), cpu, load, commit))
     f.write("`unpack` is `firmwaregate unpack IMAGE -o DIR`; `gate` is `firmwaregate gate IMAGE --policy samples/firmware-policy.yml\n")
     f.write("--db DB --json --sbom --sarif --markdown --html` (DB built from `samples/vulndb`), both wall clock.\n")
     f.write("Target: gate at most 1.5 x unpack.\n\n")
