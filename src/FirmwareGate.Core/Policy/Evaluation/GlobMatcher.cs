@@ -79,7 +79,7 @@ internal sealed class GlobMatcher
             return (Shape.PrefixDeep, head);
         }
 
-        if (first == 0 && pattern.Length > 1 && pattern[1] != '*' && pattern.IndexOfAny(['*', '?', '['], 1) < 0)
+        if (pattern[0] == '*' && pattern.Length > 1 && pattern[1] != '*' && pattern.IndexOfAny(['*', '?', '['], 1) < 0)
         {
             return (Shape.SuffixInFolder, pattern[1..]);
         }
