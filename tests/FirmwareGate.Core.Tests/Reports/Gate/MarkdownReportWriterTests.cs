@@ -50,7 +50,8 @@ public sealed partial class MarkdownReportWriterTests(SampleGate gate) : IClassF
             Finding.Of($"router-sample.trx@0x4158:trx/squashfs(xz):/usr/lib/lib{i:D4}.so", $"/usr/lib/lib{i:D4}.so", "fs.world_writable", Severity.Medium, $"world-writable file /usr/lib/lib{i:D4}.so"),
             i % 2 == 0 ? PolicyLevel.Error : PolicyLevel.Warning,
             "config.fs.world_writable",
-            new SourcePosition(22, 3)) with { Fails = i % 2 == 0 });
+            new SourcePosition(22, 3)) with
+        { Fails = i % 2 == 0 });
         var report = gate.Report(gate.Outcome(extra: many));
         string md = MarkdownReportWriter.ToMarkdown(report);
         Assert.True(md.Length <= MarkdownReportWriter.GitHubLimit - 1_024, $"{md.Length} characters");
