@@ -49,7 +49,7 @@ public static class CycloneDxReportWriter
         "urn:uuid:" + NameBasedUuid(SerialNamespace, $"firmwaregate/{toolVersion}/sha256:{imageSha256}").ToString("D", CultureInfo.InvariantCulture);
 
     /// <summary>Builds the CycloneDX model of a scan.</summary>
-    internal static Bom Build(ScanResult result, string toolVersion)
+    internal static Bom Build(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(toolVersion);
@@ -98,7 +98,7 @@ public static class CycloneDxReportWriter
             Metadata = metadata,
             Components = components.Count > 0 || cryptoAssets.Count > 0 ? [.. components.Select(ToCdx), .. cryptoAssets] : null,
             Dependencies = [.. Dependencies(firmwareRef, components), .. CycloneDxCryptoAssets.Dependencies(result.Checks)],
-            Vulnerabilities = CycloneDxVulnerabilities.Of(result.Vulnerabilities, components.ToDictionary(c => c.BomRef, c => c.Version, StringComparer.Ordinal)),
+            Vulnerabilities = CycloneDxVulnerabilities.Of(result.Vulnerabilities, components.ToDictionary(c => c.BomRef, c => c.Version, StringComparer.Ordinal), CycloneDxVulnerabilities.WaiversByRef(policy)),
         };
     }
 
@@ -110,7 +110,7 @@ public static class CycloneDxReportWriter
     }
 
     /// <summary>The SBOM as a string; with a policy outcome, waived vulnerabilities carry their VEX <c>analysis</c>.</summary>
-    public static string ToJson(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null) => CycloneDxJson.Serialize(Build(result, toolVersion));
+    public static string ToJson(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null) => CycloneDxJson.Serialize(Build(result, toolVersion, policy));
 
     /// <summary>The same SBOM through CycloneDX.Core's own <c>Serializer.Serialize</c> (reflection-based; tests compare it with <see cref="ToJson"/>).</summary>
     internal static string ToJsonWithLibrarySerializer(ScanResult result, string toolVersion) =>

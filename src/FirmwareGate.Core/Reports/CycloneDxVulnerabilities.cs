@@ -1,5 +1,6 @@
 using System.Globalization;
 using CycloneDX.Models;
+using FirmwareGate.Core.Policy;
 using FirmwareGate.Core.Vulnerabilities;
 using FirmwareGate.Core.Vulnerabilities.Matching;
 using FirmwareGate.Core.Vulnerabilities.Records;
@@ -14,18 +15,47 @@ namespace FirmwareGate.Core.Reports;
 /// The SBOM's <c>vulnerabilities[]</c>: one entry per record and component, with the source, CVSS ratings, CWEs,
 /// description, dates, advisories, the component it <c>affects</c>, and FirmwareGate properties for what CycloneDX
 /// has no field for (how it matched, CISA KEV, EPSS). Undecidable and unconfirmed matches carry an
-/// <c>analysis</c> with state <c>in_triage</c> and the reason.
+/// <c>analysis</c> with state <c>in_triage</c> and the reason; vulnerabilities a policy waiver sets aside carry the
+/// waiver's analysis instead (VEX).
 /// </summary>
 internal static class CycloneDxVulnerabilities
 {
-    public static List<CdxVulnerability>? Of(VulnerabilityResults results, IReadOnlyDictionary<string, string?> versionsByRef)
+    /// <param name="results">The vulnerability stage's results.</param>
+    /// <param name="versionsByRef">Component versions by bom-ref.</param>
+    /// <param name="waiversByRef">Waivers of waived vulnerabilities by their ref (<c>ID@bomRef</c>).</param>
+    public static List<CdxVulnerability>? Of(VulnerabilityResults results, IReadOnlyDictionary<string, string?> versionsByRef, IReadOnlyDictionary<string, Waiver> waiversByRef)
     {
         if (results.Items.Count == 0)
         {
             return null;
         }
 
-        return [.. results.Items.Select(v => ToCdx(v, versionsByRef.GetValueOrDefault(v.ComponentRef)))];
+        return [.. results.Items.Select(v => WithWaiver(ToCdx(v, versionsByRef.GetValueOrDefault(v.ComponentRef)), waiversByRef.GetValueOrDefault(v.Id + "@" + v.ComponentRef)))];
+    }
+
+    /// <summary>Waivers of the waived vulnerabilities by ref (<c>ID@bomRef</c>); the first violation's waiver wins.</summary>
+    public static Dictionary<string, Waiver> WaiversByRef(PolicyOutcome? policy)
+    {
+        var byRef = new Dictionary<string, Waiver>(StringComparer.Ordinal);
+        foreach (var v in policy?.Violations ?? [])
+        {
+            if (v is { Kind: ViolationKind.Vulnerability, WaivedBy: { } waiver })
+            {
+                byRef.TryAdd(v.Ref, waiver);
+            }
+        }
+
+        return byRef;
+    }
+
+    private static CdxVulnerability WithWaiver(CdxVulnerability cdx, Waiver? waiver)
+    {
+        if (waiver is not null)
+        {
+            cdx.Analysis = CycloneDxVex.Analysis(waiver);
+        }
+
+        return cdx;
     }
 
     private static CdxVulnerability ToCdx(Vulnerability v, string? componentVersion)

@@ -76,9 +76,8 @@ public static class JsonReportWriter
         CryptoJsonWriter.WritePrivateKeys(w, result.Checks);
         AccountJsonWriter.Write(w, result.Checks.Accounts);
         FindingJsonWriter.Write(w, result.Checks.Findings);
-        VulnerabilityJsonWriter.WriteVulnerabilities(w, result.Vulnerabilities);
-
-        w.WriteNull("policy");
+        VulnerabilityJsonWriter.WriteVulnerabilities(w, result.Vulnerabilities, WaivedVulnerabilities(policy));
+        PolicyJsonWriter.Write(w, policy);
 
         w.WriteStartObject("analysis");
         w.WriteBoolean("complete", result.Complete);
@@ -167,6 +166,13 @@ public static class JsonReportWriter
 
         w.WriteEndArray();
     }
+
+    /// <summary>Refs (<c>ID@bomRef</c>) of the vulnerabilities a waiver sets aside.</summary>
+    internal static HashSet<string> WaivedVulnerabilities(Policy.PolicyOutcome? policy) =>
+        policy is null ? [] : policy.Violations
+            .Where(v => v.Kind == Policy.ViolationKind.Vulnerability && v.WaivedBy is not null)
+            .Select(v => v.Ref)
+            .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The report as a string.</summary>
     public static string ToJson(ScanResult result, string toolVersion, Policy.PolicyOutcome? policy = null)
