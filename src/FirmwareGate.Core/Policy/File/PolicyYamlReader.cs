@@ -27,8 +27,11 @@ internal sealed partial class PolicyYamlReader
     private readonly PolicyErrors _errors;
     private readonly Dictionary<string, PolicyNode> _anchors = new(StringComparer.Ordinal);
 
+    private readonly string _text;
+
     private PolicyYamlReader(string text, PolicyErrors errors)
     {
+        _text = text;
         _parser = new Parser(new StringReader(text));
         _errors = errors;
     }
@@ -71,7 +74,15 @@ internal sealed partial class PolicyYamlReader
         }
         catch (YamlException e)
         {
-            _errors.Add(At(e.Start), "YAML syntax: " + MarkPrefix().Replace(e.Message, ""));
+            string message = MarkPrefix().Replace(e.Message, "");
+            _errors.Add(e.Start.Index == 0 && message.Contains("tab", StringComparison.Ordinal) ? FirstIndentingTab() : At(e.Start), "YAML syntax: " + message);
+            return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner throws these instead of a YamlException on some malformed flow collections.
+            SourcePosition at = _parser.Current is { } last ? At(last.End) : new SourcePosition(1, 1);
+            _errors.Add(at, "YAML syntax: the text after this point cannot be read (an unclosed '[', '{' or quote?)");
             return null;
         }
         catch (LimitException e)
@@ -79,6 +90,25 @@ internal sealed partial class PolicyYamlReader
             _errors.Add(e.Position, e.Message);
             return null;
         }
+    }
+
+    /// <summary>YamlDotNet reports a tab in indentation at the document start; point at the tab instead.</summary>
+    private SourcePosition FirstIndentingTab()
+    {
+        int line = 1;
+        foreach (string text in _text.Split('\n'))
+        {
+            int indent = text.Length - text.TrimStart(' ', '\t').Length;
+            int tab = text.IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new SourcePosition(line, tab + 1);
+            }
+
+            line++;
+        }
+
+        return new SourcePosition(1, 1);
     }
 
     private PolicyNode ReadNode(int depth)
