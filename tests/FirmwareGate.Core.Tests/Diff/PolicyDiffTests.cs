@@ -123,7 +123,7 @@ public sealed class PolicyDiffTests(DiffPair pair)
         }
 
         string markdown = DiffMarkdownWriter.ToMarkdown(diff);
-        Assert.StartsWith("**FirmwareGate policy diff** `old.yml` → `new.yml`: verdict stays fail; 1 violation start failing, 1 stop failing", markdown, StringComparison.Ordinal);
+        Assert.StartsWith("**FirmwareGate policy diff** `old.yml` → `new.yml`: verdict stays fail; start failing: 1, stop failing: 1, level changed: 0; waivers added: 1, removed: 1\n", markdown, StringComparison.Ordinal);
         Assert.Contains("### Start failing (1)", markdown, StringComparison.Ordinal);
         Assert.Contains("| hardening.pie | error | /bin/busybox |", markdown, StringComparison.Ordinal);
         Assert.Contains("| key.private-unencrypted | waived by waivers\\[0\\] | /etc/ssl/private/server.key |", markdown, StringComparison.Ordinal);
