@@ -29,17 +29,3 @@ public sealed record PolicyDiff
     /// <summary>True when the verdict and every violation's level stay the same and no waiver changed.</summary>
     public bool IsEmpty => StartFailing.Count + StopFailing.Count + LevelChanged.Count + WaiversAdded.Count + WaiversRemoved.Count == 0 && Old.Verdict == New.Verdict;
 }
-
-/// <summary>Evaluates two policies on one scan and compares.</summary>
-public static class PolicyDiffer
-{
-    /// <summary>The change in verdict from <paramref name="oldPolicy"/> to <paramref name="newPolicy"/> on <paramref name="facts"/>.</summary>
-    public static PolicyDiff Compare(PolicyDocument oldPolicy, PolicyDocument newPolicy, ScanFacts facts, EvaluationOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(oldPolicy);
-        ArgumentNullException.ThrowIfNull(newPolicy);
-        ArgumentNullException.ThrowIfNull(facts);
-        ArgumentNullException.ThrowIfNull(options);
-        throw new NotImplementedException();
-    }
-}

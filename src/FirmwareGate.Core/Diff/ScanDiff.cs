@@ -47,15 +47,3 @@ public sealed record ScanDiff
 /// <param name="Before">In A.</param>
 /// <param name="After">In B.</param>
 public sealed record ComponentChange(ComponentFact Before, ComponentFact After);
-
-/// <summary>Compares two scans' facts.</summary>
-public static class ScanDiffer
-{
-    /// <summary>What changed from <paramref name="before"/> to <paramref name="after"/>.</summary>
-    public static ScanDiff Compare(ScanFacts before, ScanFacts after)
-    {
-        ArgumentNullException.ThrowIfNull(before);
-        ArgumentNullException.ThrowIfNull(after);
-        throw new NotImplementedException();
-    }
-}
