@@ -37,6 +37,26 @@ public sealed class FingerprintStabilityTests
         Assert.Equal(before.Findings.Count, after.Findings.Count);
     }
 
+    [Fact]
+    public void Same_filesystem_in_another_container_keeps_its_finding_fingerprints()
+    {
+        // The v2 upgrade ZIP holds the root SquashFS (zip/squashfs(lz4)); the same SquashFS shipped bare is
+        // squashfs(lz4) alone. Every finding of the root filesystem keeps its fingerprint.
+        using var temp = new TempDir();
+        string bare = temp.Combine("root.squashfs");
+        File.WriteAllBytes(bare, RootFileSystemOfV2());
+
+        var zipped = FactsOf(TestPaths.Fixture(Path.Combine("Diff", "sysupgrade-armhf-v2.zip")));
+        var alone = FactsOf(bare);
+        var rootFindings = zipped.Findings.Where(f => f.Location.Contains("squashfs", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(rootFindings);
+        Assert.All(rootFindings, f => Assert.Contains("zip", f.Location, StringComparison.Ordinal));
+        Assert.All(alone.Findings, f => Assert.DoesNotContain("zip", f.Location, StringComparison.Ordinal));
+        Assert.Equal(
+            rootFindings.Select(f => (f.RuleId, f.Path, f.Fingerprint)).Order(),
+            alone.Findings.Select(f => (f.RuleId, f.Path, f.Fingerprint)).Order());
+    }
+
     private static byte[] RootFileSystemOfV2()
     {
         using var zip = ZipFile.OpenRead(TestPaths.Fixture(Path.Combine("Diff", "sysupgrade-armhf-v2.zip")));
