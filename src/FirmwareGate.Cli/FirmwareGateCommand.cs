@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using FirmwareGate.Core.Formats;
 using FirmwareGate.Core.Pipeline;
+using FirmwareGate.Core.Policy;
 using FirmwareGate.Core.Reports;
 
 namespace FirmwareGate.Cli;
@@ -18,22 +19,29 @@ public static class FirmwareGateCommand
         typeof(FirmwareGateCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     /// <summary>Parses and runs; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, new CliOutput(stdout, stderr, CliOutput.ColorFor(stdout)));
+
+    /// <summary>Parses and runs with the given writers and colour choice.</summary>
+    internal static async Task<int> RunAsync(string[] args, CliOutput output)
     {
-        var image = new Argument<FileInfo>("IMAGE") { Description = "Firmware image to analyse." };
-        var limits = new LimitOptions();
+        var (stdout, stderr) = (output.Stdout, output.Stderr);
+        var shared = new ScanArguments();
+        var image = shared.Image;
+        var limits = shared.Limits;
         var allowIncomplete = new Option<bool>("--allow-incomplete") { Description = "Exit 0 even when a layer could not be fully analysed (default: exit 3)." };
-        var noNative = new Option<bool>("--no-native") { Description = "Use managed codecs only (not the system liblzma, zlib or libzstd)." };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress or summary; errors only." };
+        var noNative = shared.NoNative;
+        var quiet = shared.Quiet;
 
         var json = new Option<string?>("--json") { Description = "Write the JSON report to FILE ('-' for standard output).", HelpName = "FILE" };
-        var now = new Option<string?>("--now") { Description = "Report time (ISO 8601) for reproducible output; default SOURCE_DATE_EPOCH, else the clock.", HelpName = "TIME" };
+        var now = shared.Now;
         var scanOut = new Option<DirectoryInfo?>("--output", "-o") { Description = "Also extract every layer into DIR (empty or absent).", HelpName = "DIR" };
         var sbomFile = new Option<string?>("--sbom") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", HelpName = "FILE" };
         var noChecks = new Option<bool>("--no-checks") { Description = "Inventory only: skip the security checks (hardening, certificates, keys, accounts, configuration)." };
-        var db = new Option<string?>("--db") { Description = "Vulnerability database file, or offline NVD/CVE 5/OSV record files (a folder or a file) read for this scan only (default: FIRMWAREGATE_DB, else the user's cache folder).", HelpName = "PATH" };
-        var noVulns = new Option<bool>("--no-vulns") { Description = "Skip CVE matching." };
-        var scan = new Command("scan", "Analyse an image: its layers, coverage, components, binary hardening, certificates, keys, accounts, risky configuration and known vulnerabilities.") { image, json, sbomFile, now, scanOut, noChecks, db, noVulns, allowIncomplete, noNative, quiet };
+        var db = shared.Database;
+        var noVulns = shared.NoVulnerabilities;
+        var scanPolicy = new Option<string?>("--policy") { Description = "Show the verdict of this policy file (default: the strict default) as information; the exit code stays the scan's. With it, the JSON report carries the policy section.", HelpName = "FILE" };
+        var scan = new Command("scan", "Analyse an image: its layers, coverage, components, binary hardening, certificates, keys, accounts, risky configuration and known vulnerabilities.") { image, json, sbomFile, now, scanOut, noChecks, db, noVulns, scanPolicy, allowIncomplete, noNative, quiet };
         limits.AddTo(scan);
 
         var sbomOut = new Option<string>("--output", "-o") { Description = "Write the CycloneDX 1.6 JSON SBOM to FILE ('-' for standard output).", Required = true, HelpName = "FILE" };
@@ -44,9 +52,12 @@ public static class FirmwareGateCommand
         var unpack = new Command("unpack", "Extract every layer of an image into a folder: one folder per layer named OFFSET-FORMAT, filesystem trees in root/, entry lists in entries.tsv.") { image, unpackOut, allowIncomplete, noNative, quiet };
         limits.AddTo(unpack);
 
-        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.") { scan, sbom, unpack, DbCommand.Create(stdout, stderr) };
+        var root = new RootCommand("FirmwareGate: take firmware images apart offline and gate releases on what is inside.")
+        {
+            scan, sbom, unpack, GateCommand.Create(shared, output), PolicyCommand.Create(output), DiffCommand.Create(shared, output), DbCommand.Create(stdout, stderr),
+        };
 
-        Invocation Read(ParseResult parse, CancellationToken ct) => new(parse, stdout, stderr, ct)
+        Invocation Read(ParseResult parse, CancellationToken ct) => new(parse, output, ct)
         {
             Image = parse.GetRequiredValue(image),
             Limits = limits.Read(parse),
@@ -57,13 +68,14 @@ public static class FirmwareGateCommand
 
         scan.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
-            Output = parse.GetValue(scanOut),
+            Extract = parse.GetValue(scanOut),
             Json = parse.GetValue(json),
             Sbom = parse.GetValue(sbomFile),
             Now = parse.GetValue(now),
             NoChecks = parse.GetValue(noChecks),
             Database = parse.GetValue(db),
             NoVulnerabilities = parse.GetValue(noVulns),
+            Policy = parse.GetValue(scanPolicy),
         }));
         sbom.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
@@ -75,7 +87,7 @@ public static class FirmwareGateCommand
         }));
         unpack.SetAction((parse, ct) => RunScanAsync(Read(parse, ct) with
         {
-            Output = parse.GetRequiredValue(unpackOut),
+            Extract = parse.GetRequiredValue(unpackOut),
             UnpackOnly = true,
         }));
 
@@ -97,28 +109,29 @@ public static class FirmwareGateCommand
 
     private static async Task<int> RunScanAsync(Invocation inv)
     {
-        DateTimeOffset? now = null;
-        if (inv.Now is { } text)
+        var output = inv.Output;
+        if (!output.TryParseNow(inv.Now, out var now) || !output.OneStdout(("--json", inv.Json), ("--sbom", inv.Sbom)))
         {
-            if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-            {
-                await inv.Stderr.WriteLineAsync($"firmwaregate: --now '{text}' is not an ISO 8601 time").ConfigureAwait(false);
-                return UsageError;
-            }
-
-            now = parsed;
+            return UsageError;
         }
 
-        if (inv.Json == "-" && inv.Sbom == "-")
+        PolicyDocument? policy = null;
+        if (inv.Policy is { } policyPath)
         {
-            await inv.Stderr.WriteLineAsync("firmwaregate: --json and --sbom cannot both write to standard output").ConfigureAwait(false);
-            return UsageError;
+            try
+            {
+                policy = PolicyLoader.Load(policyPath);
+            }
+            catch (PolicyException e)
+            {
+                return await GateCommand.PolicyErrorsAsync(output, e).ConfigureAwait(false);
+            }
         }
 
         var options = new ScanOptions
         {
             ImagePath = inv.Image.FullName,
-            OutputDirectory = inv.Output?.FullName,
+            OutputDirectory = inv.Extract?.FullName,
             Limits = inv.Limits,
             Now = now,
             UseNativeCodecs = !inv.NoNative,
@@ -138,31 +151,33 @@ public static class FirmwareGateCommand
         catch (ScanInputException e)
         {
             progress.Clear();
-            await inv.Stderr.WriteLineAsync("firmwaregate: " + e.Message).ConfigureAwait(false);
-            return UsageError;
+            return await output.UsageErrorAsync(e.Message).ConfigureAwait(false);
         }
 
         using (result)
         {
             progress.Clear();
-            var summary = new SummaryWriter(inv.Stdout);
             if (!result.Recognised)
             {
                 await inv.Stderr.WriteLineAsync(SummaryWriter.UnknownFormatMessage(result, inv.Image.Name)).ConfigureAwait(false);
                 return UsageError;
             }
 
-            if (inv.Json is { } jsonPath && !await WriteOutputAsync(inv, jsonPath, () => JsonReportWriter.ToJson(result, Version)).ConfigureAwait(false))
+            // The verdict is information for scan: the strict default, or --policy (then also in the JSON report).
+            bool terminal = !inv.Quiet && inv.Json != "-" && inv.Sbom != "-";
+            var outcome = inv.UnpackOnly || inv.SbomOnly || (policy is null && !terminal) ? null : Evaluate(result, policy);
+            var reported = policy is null ? null : outcome;
+            if (inv.Json is { } jsonPath && !await output.WriteFileAsync(jsonPath, () => JsonReportWriter.ToJson(result, Version, reported), inv.CancellationToken).ConfigureAwait(false))
             {
                 return UsageError;
             }
 
-            if (inv.Sbom is { } sbomPath && !await WriteOutputAsync(inv, sbomPath, () => CycloneDxReportWriter.ToJson(result, Version)).ConfigureAwait(false))
+            if (inv.Sbom is { } sbomPath && !await output.WriteFileAsync(sbomPath, () => CycloneDxReportWriter.ToJson(result, Version, reported), inv.CancellationToken).ConfigureAwait(false))
             {
                 return UsageError;
             }
 
-            if (!inv.Quiet && inv.Json != "-" && inv.Sbom != "-")
+            if (terminal)
             {
                 if (inv.SbomOnly)
                 {
@@ -170,7 +185,11 @@ public static class FirmwareGateCommand
                 }
                 else
                 {
-                    summary.Write(result, inv.UnpackOnly);
+                    new SummaryWriter(inv.Stdout).Write(result, inv.UnpackOnly);
+                    if (outcome is not null)
+                    {
+                        new TerminalReport(inv.Stdout, output.Color).Write(outcome, informational: true);
+                    }
                 }
             }
 
@@ -184,33 +203,21 @@ public static class FirmwareGateCommand
         }
     }
 
-    /// <summary>Writes a report to a file, or to standard output for '-'; false (with a message) when the file cannot be written.</summary>
-    private static async Task<bool> WriteOutputAsync(Invocation inv, string path, Func<string> render)
-    {
-        string text = render();
-        if (path == "-")
-        {
-            await inv.Stdout.WriteAsync(text).ConfigureAwait(false);
-            return true;
-        }
+    /// <summary>The verdict a scan would get from <paramref name="policy"/> (null: the strict default), judged at the scan's time.</summary>
+    private static PolicyOutcome Evaluate(ScanResult result, PolicyDocument? policy) =>
+        PolicyEvaluator.Evaluate(policy ?? PolicyLoader.StrictDefault, ScanFacts.FromScan(result), new EvaluationOptions { Now = result.ScannedAt });
 
-        try
-        {
-            await File.WriteAllTextAsync(path, text, inv.CancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await inv.Stderr.WriteLineAsync($"firmwaregate: cannot write '{path}': {e.Message}").ConfigureAwait(false);
-            return false;
-        }
-    }
-
-    private sealed record Invocation(ParseResult Parse, TextWriter Stdout, TextWriter Stderr, CancellationToken CancellationToken)
+    private sealed record Invocation(ParseResult Parse, CliOutput Output, CancellationToken CancellationToken)
     {
+        public TextWriter Stdout => Output.Stdout;
+
+        public TextWriter Stderr => Output.Stderr;
+
         public required FileInfo Image { get; init; }
 
-        public DirectoryInfo? Output { get; init; }
+        public DirectoryInfo? Extract { get; init; }
+
+        public string? Policy { get; init; }
 
         public string? Json { get; init; }
 

@@ -1,5 +1,6 @@
 using FirmwareGate.Core.Diff;
 using FirmwareGate.Core.Policy;
+using FirmwareGate.Core.Reports;
 
 namespace FirmwareGate.Core.Pipeline;
 
@@ -17,6 +18,12 @@ public sealed record GateOptions
 
     /// <summary>The evaluation time for waiver expiry; null = the scan's time (from <see cref="ScanOptions.Now"/>, SOURCE_DATE_EPOCH, else the clock).</summary>
     public DateTimeOffset? Now { get; init; }
+
+    /// <summary>
+    /// The CI work tree (<c>GITHUB_WORKSPACE</c>), passed in by the front end rather than read from the process
+    /// environment: the repository root when the policy file is under it and no <c>.git</c> is found above it.
+    /// </summary>
+    public string? Workspace { get; init; }
 }
 
 /// <summary>One gate run: the scan, the policy and its verdict. Owns the scan's scratch files until disposed.</summary>
@@ -46,8 +53,23 @@ public sealed class GateRun : IDisposable
     /// <summary>What changed since the baseline, when one was given.</summary>
     public ScanDiff? BaselineDiff { get; }
 
+    /// <summary>The repository the policy file lives in (see <see cref="GatePipeline.FindRepositoryRoot"/>); null when unknown or for the built-in default.</summary>
+    public string? RepositoryRoot { get; init; }
+
     /// <summary>0 pass, 1 policy failed, 2 nothing recognised, 3 incomplete and not accepted by the policy.</summary>
     public int ExitCode => !Scan.Recognised ? 2 : Outcome.ExitCode;
+
+    /// <summary>What the SARIF, Markdown and HTML writers read.</summary>
+    public GateReport ToReport(string toolVersion) => new()
+    {
+        Scan = Scan,
+        Facts = Facts,
+        Policy = Policy,
+        Outcome = Outcome,
+        BaselineDiff = BaselineDiff,
+        ToolVersion = toolVersion,
+        RepositoryRoot = RepositoryRoot,
+    };
 
     /// <inheritdoc/>
     public void Dispose() => Scan.Dispose();
@@ -65,18 +87,48 @@ public sealed class GatePipeline
         ArgumentNullException.ThrowIfNull(options);
         var policy = options.PolicyPath is { } path ? PolicyLoader.Load(path) : PolicyLoader.StrictDefault;
         var baseline = options.BaselinePath is { } b ? ReportReader.Read(b) : null;
-        var scan = await new ScanPipeline { Progress = Progress }.RunAsync(options.Scan, cancellationToken).ConfigureAwait(false);
+        // --now fixes the report time and the waiver-expiry clock together, so a rerun gives the same verdict.
+        var scanOptions = options.Now is { } now && options.Scan.Now is null ? options.Scan with { Now = now } : options.Scan;
+        var scan = await new ScanPipeline { Progress = Progress }.RunAsync(scanOptions, cancellationToken).ConfigureAwait(false);
         try
         {
             var facts = ScanFacts.FromScan(scan);
             var outcome = PolicyEvaluator.Evaluate(policy, facts, new EvaluationOptions { Now = options.Now ?? scan.ScannedAt, Baseline = baseline });
             var diff = baseline is null ? null : ScanDiffer.Compare(baseline, facts);
-            return new GateRun(scan, facts, policy, outcome, diff);
+            string? root = options.PolicyPath is { } p ? FindRepositoryRoot(p, options.Workspace) : null;
+            return new GateRun(scan, facts, policy, outcome, diff) { RepositoryRoot = root };
         }
         catch
         {
             scan.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The work tree root a policy file belongs to: the nearest folder at or above the file's folder holding
+    /// <c>.git</c> (a folder, or a file for a worktree or submodule), else <paramref name="workspace"/> when the
+    /// file is inside it, else null. SARIF only points at policy lines inside this root.
+    /// </summary>
+    public static string? FindRepositoryRoot(string policyPath, string? workspace)
+    {
+        ArgumentNullException.ThrowIfNull(policyPath);
+        string full = Path.GetFullPath(policyPath);
+        for (var dir = Path.GetDirectoryName(full); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            string git = Path.Combine(dir, ".git");
+            if (Directory.Exists(git) || File.Exists(git))
+            {
+                return dir;
+            }
+        }
+
+        if (string.IsNullOrEmpty(workspace))
+        {
+            return null;
+        }
+
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(workspace));
+        return full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? root : null;
     }
 }
