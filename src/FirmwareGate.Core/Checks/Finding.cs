@@ -33,8 +33,8 @@ public sealed partial record Finding
     public int? Line { get; init; }
 
     /// <summary>
-    /// Identity that survives a rebuild that moves the file: a hash of the rule, the format chain and path
-    /// (the location without the image name and offsets) and the finding's key (a user, a certificate
+    /// Identity that survives a rebuild that moves the file: a hash of the rule, the path inside the filesystem
+    /// (for a raw layer, the format chain without offsets) and the finding's key (a user, a certificate
     /// fingerprint).
     /// </summary>
     public required string Fingerprint { get; init; }
@@ -78,14 +78,20 @@ public sealed partial record Finding
         };
     }
 
-    /// <summary>The fingerprint of a rule at a location: image name and offsets left out, so a moved file keeps it.</summary>
+    /// <summary>
+    /// The fingerprint of a rule at a location: for a file, the rule, the path inside its filesystem and the key,
+    /// so the same file keeps it when it moves to another offset or container (a SquashFS root carved from a TRX
+    /// or shipped inside a ZIP); for a raw layer (no path), the rule, the format chain without offsets and the key.
+    /// </summary>
     public static string FingerprintOf(string ruleId, string location, string key)
     {
         ArgumentNullException.ThrowIfNull(location);
         string chain = Offsets().Replace(location, "");
         int colon = chain.IndexOf(':', StringComparison.Ordinal);
         chain = colon >= 0 ? chain[(colon + 1)..] : "";
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{ruleId}\n{chain}\n{key}"));
+        int path = chain.IndexOf(":/", StringComparison.Ordinal);
+        string where = path >= 0 ? chain[(path + 1)..] : chain;
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{ruleId}\n{where}\n{key}"));
         return Convert.ToHexStringLower(hash.AsSpan(0, 16));
     }
 

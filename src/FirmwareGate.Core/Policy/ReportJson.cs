@@ -30,7 +30,20 @@ internal sealed class ReportJson(string file)
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw Error(Child(path, name), "expected a string, found " + Kind(value));
+        return value.ValueKind == JsonValueKind.String ? Text(value, Child(path, name)) : throw Error(Child(path, name), "expected a string, found " + Kind(value));
+    }
+
+    /// <summary>A string value; JSON does not check that the bytes inside a string are UTF-8, so this does.</summary>
+    private string Text(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new Pipeline.ScanInputException($"{File}: {path}: the string is not valid UTF-8", e);
+        }
     }
 
     public bool? OptionalBool(JsonElement obj, string name, string path)
@@ -115,7 +128,7 @@ internal sealed class ReportJson(string file)
 
     /// <summary>The string items of an array value; an item that is not a string is an error.</summary>
     public IReadOnlyList<string> Strings(JsonElement obj, string name, string path) =>
-        [.. Items(obj, name, path).Select(p => p.Item.ValueKind == JsonValueKind.String ? p.Item.GetString() ?? "" : throw Error(p.Path, "expected a string, found " + Kind(p.Item)))];
+        [.. Items(obj, name, path).Select(p => p.Item.ValueKind == JsonValueKind.String ? Text(p.Item, p.Path) : throw Error(p.Path, "expected a string, found " + Kind(p.Item)))];
 
     private static bool TryGet(JsonElement obj, string name, out JsonElement value) =>
         obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;

@@ -45,7 +45,10 @@ public static class ReportReader
     }
 
     /// <summary>Reads a JSON report or a CycloneDX SBOM from UTF-8 bytes; <paramref name="file"/> names it in errors.</summary>
-    public static ScanFacts Parse(ReadOnlyMemory<byte> utf8, string file)
+    public static ScanFacts Parse(ReadOnlyMemory<byte> utf8, string file) => Parse(utf8, file, MaxTokens);
+
+    /// <summary><see cref="Parse(ReadOnlyMemory{byte}, string)"/> with another token limit (tests).</summary>
+    internal static ScanFacts Parse(ReadOnlyMemory<byte> utf8, string file, long maxTokens)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (utf8.Length > MaxBytes)
@@ -53,7 +56,7 @@ public static class ReportReader
             throw new ScanInputException($"{file}: {utf8.Length} bytes is larger than the {MaxBytes / (1024 * 1024)} MiB a report or SBOM may have");
         }
 
-        using var document = ParseDocument(utf8, file);
+        using var document = ParseDocument(utf8, file, maxTokens);
         var root = document.RootElement;
         var json = new ReportJson(file);
         return Detect(root) switch
@@ -85,11 +88,11 @@ public static class ReportReader
             : ReportKind.Unknown;
     }
 
-    private static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8, string file)
+    private static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8, string file, long maxTokens)
     {
         try
         {
-            CountTokens(utf8.Span, file);
+            CountTokens(utf8.Span, file, maxTokens);
             return JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = MaxDepth });
         }
         catch (JsonException e)
@@ -99,15 +102,15 @@ public static class ReportReader
         }
     }
 
-    private static void CountTokens(ReadOnlySpan<byte> utf8, string file)
+    private static void CountTokens(ReadOnlySpan<byte> utf8, string file, long maxTokens)
     {
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
         long tokens = 0;
         while (reader.Read())
         {
-            if (++tokens > MaxTokens)
+            if (++tokens > maxTokens)
             {
-                throw new ScanInputException($"{file}: more than {MaxTokens} JSON values; not a report or SBOM this reader accepts");
+                throw new ScanInputException($"{file}: more than {maxTokens} JSON values; not a report or SBOM this reader accepts");
             }
         }
     }

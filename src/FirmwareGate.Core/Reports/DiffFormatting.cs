@@ -17,9 +17,6 @@ internal static class DiffFormatting
         _ => "finding",
     };
 
-    public static string Count(int n, string singular, string? plural = null) =>
-        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? singular : plural ?? singular + "s");
-
     /// <summary>One line: what changed in the components, vulnerabilities and findings, or "no changes".</summary>
     public static string ScanSummary(ScanDiff diff)
     {
@@ -48,9 +45,11 @@ internal static class DiffFormatting
         string verdict = diff.Old.Verdict == diff.New.Verdict
             ? $"verdict stays {PolicyVerdictNames.Of(diff.New.Verdict)}"
             : $"verdict {PolicyVerdictNames.Of(diff.Old.Verdict)} -> {PolicyVerdictNames.Of(diff.New.Verdict)} (exit {diff.Old.ExitCode.ToString(CultureInfo.InvariantCulture)} -> {diff.New.ExitCode.ToString(CultureInfo.InvariantCulture)})";
-        return $"{verdict}; {Count(diff.StartFailing.Count, "violation")} start failing, {diff.StopFailing.Count.ToString(CultureInfo.InvariantCulture)} stop failing, "
-            + $"{diff.LevelChanged.Count.ToString(CultureInfo.InvariantCulture)} change level; {Count(diff.WaiversAdded.Count, "waiver")} added, {diff.WaiversRemoved.Count.ToString(CultureInfo.InvariantCulture)} removed";
+        return $"{verdict}; start failing: {N(diff.StartFailing.Count)}, stop failing: {N(diff.StopFailing.Count)}, level changed: {N(diff.LevelChanged.Count)}; "
+            + $"waivers added: {N(diff.WaiversAdded.Count)}, removed: {N(diff.WaiversRemoved.Count)}";
     }
+
+    private static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>What a waiver covers: <c>cve CVE-2023-1, component zlib &lt;1.3</c>.</summary>
     public static string Covers(Waiver w)
