@@ -92,7 +92,9 @@ public static class FirmwareGateCommand
         }));
 
         var result = root.Parse(args);
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr };
+        // An unexpected exception must not exit 1, which means "the policy failed": it is reported as an input
+        // error (exit 2) naming the exception, without a stack trace.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors)
@@ -104,7 +106,15 @@ public static class FirmwareGateCommand
             return UsageError;
         }
 
-        return await result.InvokeAsync(config).ConfigureAwait(false);
+        try
+        {
+            return await result.InvokeAsync(config).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"firmwaregate: unexpected error ({e.GetType().Name}): {e.Message}").ConfigureAwait(false);
+            return UsageError;
+        }
     }
 
     private static async Task<int> RunScanAsync(Invocation inv)

@@ -16,15 +16,6 @@ public sealed class FindingFingerprintTests
     }
 
     [Fact]
-    public void Rule_path_and_key_each_change_it()
-    {
-        string baseline = Finding.FingerprintOf("account.empty-password", "fw.bin@0x0:squashfs(xz):/etc/shadow", "root");
-        Assert.NotEqual(baseline, Finding.FingerprintOf("account.weak-hash", "fw.bin@0x0:squashfs(xz):/etc/shadow", "root"));
-        Assert.NotEqual(baseline, Finding.FingerprintOf("account.empty-password", "fw.bin@0x0:squashfs(xz):/etc/shadow-", "root"));
-        Assert.NotEqual(baseline, Finding.FingerprintOf("account.empty-password", "fw.bin@0x0:squashfs(xz):/etc/shadow", "admin"));
-    }
-
-    [Fact]
     public void A_raw_layer_is_named_by_its_format_chain_without_offsets()
     {
         string a = Finding.FingerprintOf("key.private-unencrypted", "fw.bin@0x1000:trx/unknown", "0x20");
