@@ -7,16 +7,6 @@ namespace FirmwareGate.Core.Reports;
 /// <summary>Words the diff renderings share: summary lines, names, what a waiver covers.</summary>
 internal static class DiffFormatting
 {
-    public static string KindName(ViolationKind kind) => kind switch
-    {
-        ViolationKind.Vulnerability => "vulnerability",
-        ViolationKind.Hardening => "hardening",
-        ViolationKind.Component => "component",
-        ViolationKind.Completeness => "completeness",
-        ViolationKind.Database => "database",
-        _ => "finding",
-    };
-
     /// <summary>One line: what changed in the components, vulnerabilities and findings, or "no changes".</summary>
     public static string ScanSummary(ScanDiff diff)
     {

@@ -95,8 +95,8 @@ public static class DiffJsonWriter
         w.WriteEndObject();
 
         w.WriteStartObject("findings");
-        WriteFindings(w, "new", diff.NewFindings);
-        WriteFindings(w, "gone", diff.GoneFindings);
+        FindingJsonWriter.Write(w, "new", diff.NewFindings);
+        FindingJsonWriter.Write(w, "gone", diff.GoneFindings);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -161,25 +161,6 @@ public static class DiffJsonWriter
             WriteNumberOrNull(w, "epss", v.Epss);
             w.WriteString("location", v.Location);
             w.WriteString("fingerprint", v.Fingerprint);
-            w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void WriteFindings(Utf8JsonWriter w, string name, IReadOnlyList<Finding> findings)
-    {
-        w.WriteStartArray(name);
-        foreach (var f in findings)
-        {
-            w.WriteStartObject();
-            w.WriteString("ruleId", f.RuleId);
-            w.WriteString("severity", SeverityNames.Of(f.Severity));
-            w.WriteString("message", f.Message);
-            w.WriteString("location", f.Location);
-            w.WriteString("path", f.Path);
-            w.WriteNumberOrNull("line", f.Line);
-            w.WriteString("fingerprint", f.Fingerprint);
             w.WriteEndObject();
         }
 
@@ -260,22 +241,7 @@ public static class DiffJsonWriter
             return;
         }
 
-        w.WriteStartObject();
-        w.WriteString("kind", DiffFormatting.KindName(v.Kind));
-        w.WriteString("ruleId", v.RuleId);
-        w.WriteString("ref", v.Ref);
-        w.WriteString("fingerprint", v.Fingerprint);
-        w.WriteString("message", v.Message);
-        w.WriteString("location", v.Location);
-        w.WriteString("path", v.Path);
-        w.WriteString("severity", v.Severity is { } s ? SeverityNames.Of(s) : null);
-        w.WriteString("level", PolicyLevelNames.Of(v.Level));
-        w.WriteString("policyRule", v.PolicyRule);
-        w.WriteString("policyPosition", v.PolicyPosition?.ToString());
-        w.WriteString("waivedBy", v.WaivedBy?.Id);
-        w.WriteBoolean("inBaseline", v.InBaseline);
-        w.WriteBoolean("fails", v.Fails);
-        w.WriteEndObject();
+        PolicyJsonWriter.WriteViolation(w, v);
     }
 
     private static void WriteWaivers(Utf8JsonWriter w, string name, IReadOnlyList<Waiver> waivers)

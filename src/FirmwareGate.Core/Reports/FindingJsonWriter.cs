@@ -6,9 +6,12 @@ namespace FirmwareGate.Core.Reports;
 /// <summary>Writes <c>findings[]</c> of the JSON report.</summary>
 internal static class FindingJsonWriter
 {
-    public static void Write(Utf8JsonWriter w, IReadOnlyList<Finding> findings)
+    public static void Write(Utf8JsonWriter w, IReadOnlyList<Finding> findings) => Write(w, "findings", findings);
+
+    /// <summary>Findings as an array property (the report's <c>findings</c>, a diff's <c>new</c> and <c>gone</c>).</summary>
+    public static void Write(Utf8JsonWriter w, string name, IReadOnlyList<Finding> findings)
     {
-        w.WriteStartArray("findings");
+        w.WriteStartArray(name);
         foreach (var f in findings)
         {
             w.WriteStartObject();
@@ -17,9 +20,7 @@ internal static class FindingJsonWriter
             w.WriteString("message", f.Message);
             w.WriteString("location", f.Location);
             w.WriteString("path", f.Path);
-
             w.WriteNumberOrNull("line", f.Line);
-
             w.WriteString("fingerprint", f.Fingerprint);
             w.WriteString("evidence", f.Evidence);
             w.WriteEndObject();

@@ -58,7 +58,8 @@ internal static class PolicyJsonWriter
     /// <summary>A waiver's expiry as written in the policy file.</summary>
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static void WriteViolation(Utf8JsonWriter w, Violation v)
+    /// <summary>One violation as the report's <c>policy.violations[]</c> and the policy diff write it.</summary>
+    internal static void WriteViolation(Utf8JsonWriter w, Violation v)
     {
         w.WriteStartObject();
         w.WriteString("kind", KindName(v.Kind));

@@ -118,7 +118,7 @@ public sealed class PolicyDiffTests(DiffPair pair)
             Assert.Equal("old.yml", root.GetProperty("old").GetProperty("policy").GetString());
             Assert.Equal("hardening.pie", Assert.Single(root.GetProperty("startFailing").EnumerateArray().ToList()).GetProperty("ruleId").GetString());
             var stop = Assert.Single(root.GetProperty("stopFailing").EnumerateArray().ToList());
-            Assert.Equal("waivers[0]", stop.GetProperty("waivedBy").GetString());
+            Assert.Equal("waivers[0]", stop.GetProperty("waived").GetString());
             Assert.Equal("2027-03-31", Assert.Single(root.GetProperty("waiversAdded").EnumerateArray().ToList()).GetProperty("expires").GetString());
         }
 

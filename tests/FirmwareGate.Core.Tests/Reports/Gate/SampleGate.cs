@@ -28,7 +28,7 @@ public sealed class SampleGate : IDisposable
                 Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
             },
             CancellationToken.None).GetAwaiter().GetResult();
-        Facts = FactsOf(Scan);
+        Facts = ScanFacts.FromScan(Scan);
     }
 
     public ScanResult Scan { get; }
@@ -181,72 +181,6 @@ public sealed class SampleGate : IDisposable
         PolicyRule = "hardening[0]",
         PolicyPosition = new SourcePosition(25, 5),
     };
-
-    /// <summary>The facts of a scan, mapped by hand here (the facts builder is tested on its own).</summary>
-    public static ScanFacts FactsOf(ScanResult scan)
-    {
-        var components = scan.Inventory.Components.ToDictionary(c => c.BomRef, StringComparer.Ordinal);
-        return new ScanFacts
-        {
-            ImageName = scan.Image.Name,
-            ImageSha256 = scan.Image.Sha256,
-            ScannedAt = scan.ScannedAt,
-            Coverage = new CoverageFacts(scan.Coverage.Bytes, scan.Coverage.Unknown, scan.Coverage.UnknownHighEntropy),
-            Complete = scan.Complete,
-            Warnings = scan.Warnings,
-            LimitsHit = scan.LimitsHit,
-            Components = [.. scan.Inventory.Components.Select(c => new ComponentFact
-            {
-                BomRef = c.BomRef,
-                Name = c.Name,
-                Version = c.Version,
-                Purl = c.Purl,
-                Cpe = c.Cpe,
-                Licenses = c.Licenses,
-                Path = c.Evidence.Select(e => e.Path).FirstOrDefault(p => p is not null),
-                Location = c.Evidence.Select(e => e.Location).FirstOrDefault() ?? scan.Image.Name,
-            })],
-            Binaries = [.. scan.Checks.Binaries.Select(b => new BinaryFact
-            {
-                Path = b.Path,
-                Location = b.Location,
-                Type = b.Type,
-                Arch = b.Arch,
-                Nx = b.Nx.Value,
-                Pie = b.Pie.Value,
-                Relro = b.Relro.Value,
-                Canary = b.Canary.Value,
-                Fortify = b.Fortify.Value,
-                Stripped = b.Stripped.Value,
-                RPath = b.RPath.Value,
-                RunPath = b.RunPath.Value,
-                Cet = b.Cet is { } cet ? cet.Ibt && cet.Shstk : null,
-            })],
-            Findings = scan.Checks.Findings,
-            Vulnerabilities = [.. scan.Vulnerabilities.Items.Select(v =>
-            {
-                var c = components[v.ComponentRef];
-                var evidence = c.Evidence.FirstOrDefault();
-                return new VulnerabilityFact
-                {
-                    Id = v.Id,
-                    Aliases = v.Record.Aliases,
-                    ComponentRef = v.ComponentRef,
-                    ComponentName = c.Name,
-                    ComponentVersion = c.Version,
-                    ComponentPurl = c.Purl,
-                    Verdict = MatchVerdictNames.Of(v.Match.Verdict),
-                    Severity = v.Severity,
-                    Score = v.Rating?.Score,
-                    KnownExploited = v.KnownExploited,
-                    Epss = v.Epss?.Score,
-                    Location = evidence?.Location ?? scan.Image.Name,
-                    Path = evidence?.Path,
-                };
-            })],
-            Database = scan.Vulnerabilities.Database is { } db ? new DatabaseFacts("samples/vulndb", null) : null,
-        };
-    }
 
     public void Dispose() => Scan.Dispose();
 }
