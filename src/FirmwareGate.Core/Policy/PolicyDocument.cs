@@ -65,7 +65,7 @@ public enum BaselineMode
 /// <summary>One rule of the policy: its id (the path to it in the file), its level and where it was written.</summary>
 public abstract record PolicyRule
 {
-    /// <summary>The rule's id in the file: <c>vulnerabilities.severity.high</c>, <c>hardening[0]</c>, <c>config.secret.*</c>.</summary>
+    /// <summary>The rule's id in the file: <c>vulnerabilities.severity.high</c>, <c>hardening[0]</c>, <c>config[secret.*]</c>.</summary>
     public required string Id { get; init; }
 
     /// <summary>What a match becomes.</summary>

@@ -294,7 +294,7 @@ internal sealed partial class PolicyModelReader
                 continue;
             }
 
-            AddFindingRule("config." + key.Value, pattern, key, node);
+            AddFindingRule("config[" + key.Value + "]", pattern, key, node);
         }
 
         return document;

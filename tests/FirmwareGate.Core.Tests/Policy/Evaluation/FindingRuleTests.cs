@@ -20,12 +20,12 @@ public sealed class FindingRuleTests
     public void A_named_rule_decides_with_the_findings_fields()
     {
         var finding = FindingOf("config.telnetd_enabled", "/etc/inittab", Severity.High, key: "line 2");
-        var policy = new PolicyDocument { Findings = [Rule("config.config.telnetd_enabled", "config.telnetd_enabled", PolicyLevel.Error, line: 20)] };
+        var policy = new PolicyDocument { Findings = [Rule("config[config.telnetd_enabled]", "config.telnetd_enabled", PolicyLevel.Error, line: 20)] };
         var outcome = Evaluate(policy, Image(findings: [finding]));
         var v = Assert.Single(outcome.Violations);
         Assert.Equal((ViolationKind.Finding, "config.telnetd_enabled", finding.Fingerprint, finding.Fingerprint), (v.Kind, v.RuleId, v.Ref, v.Fingerprint));
         Assert.Equal((finding.Message, finding.Location, "/etc/inittab", (Severity?)Severity.High), (v.Message, v.Location, v.Path, v.Severity));
-        Assert.Equal(("config.config.telnetd_enabled", new SourcePosition(20, 3)), (v.PolicyRule, v.PolicyPosition));
+        Assert.Equal(("config[config.telnetd_enabled]", new SourcePosition(20, 3)), (v.PolicyRule, v.PolicyPosition));
         Assert.Empty(outcome.Uncovered);
         Assert.Equal(PolicyVerdict.Fail, outcome.Verdict);
     }
@@ -35,11 +35,11 @@ public sealed class FindingRuleTests
     {
         var policy = new PolicyDocument
         {
-            Findings = [Rule("config.secret.github_token", "secret.github_token", PolicyLevel.Warning), Rule("config.secret.*", "SECRET.*", PolicyLevel.Error)],
+            Findings = [Rule("config[secret.github_token]", "secret.github_token", PolicyLevel.Warning), Rule("config[secret.*]", "SECRET.*", PolicyLevel.Error)],
         };
         var outcome = Evaluate(policy, Image(findings: [FindingOf("secret.github_token", "/etc/a.conf"), FindingOf("secret.aws_access_key", "/etc/b.sh")]));
         Assert.Equal(
-            [("secret.aws_access_key", PolicyLevel.Error, "config.secret.*"), ("secret.github_token", PolicyLevel.Warning, "config.secret.github_token")],
+            [("secret.aws_access_key", PolicyLevel.Error, "config[secret.*]"), ("secret.github_token", PolicyLevel.Warning, "config[secret.github_token]")],
             outcome.Violations.Select(v => (v.RuleId, v.Level, v.PolicyRule)));
     }
 

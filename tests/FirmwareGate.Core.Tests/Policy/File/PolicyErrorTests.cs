@@ -125,7 +125,7 @@ public sealed class PolicyErrorTests
         const string Yaml = "version: 1\ncertificates:\n  expired: error\nconfig:\n  cert.expired: warning\n";
         PolicyError e = Error(Yaml);
         Assert.Equal(new SourcePosition(5, 3), e.Position);
-        Assert.Equal("config.cert.expired: 'cert.expired' is already given by certificates.expired (line 3); give each rule id one level", e.Message);
+        Assert.Equal("config[cert.expired]: 'cert.expired' is already given by certificates.expired (line 3); give each rule id one level", e.Message);
     }
 
     [Fact]

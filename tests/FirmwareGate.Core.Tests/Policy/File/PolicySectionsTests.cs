@@ -149,14 +149,14 @@ public sealed class PolicySectionsTests
                 ("private-keys.unencrypted", "key.private-unencrypted", null, PolicyLevel.Error, null),
                 ("accounts.extra-uid0", "account.extra-uid0", null, PolicyLevel.Error, null),
                 ("accounts.weak-hash", "account.weak-hash", null, PolicyLevel.Note, (Severity?)Severity.Medium),
-                ("config.Config.Telnetd_Enabled", "config.telnetd_enabled", null, PolicyLevel.Warning, null),
-                ("config.fs.setuid", "fs.setuid", "/bin/busybox", PolicyLevel.Off, null),
+                ("config[Config.Telnetd_Enabled]", "config.telnetd_enabled", null, PolicyLevel.Warning, null),
+                ("config[fs.setuid]", "fs.setuid", "/bin/busybox", PolicyLevel.Off, null),
                 ("private-keys.any", "key.private-*", null, PolicyLevel.Warning, null),
-                ("config.secret.*", "secret.*", null, PolicyLevel.Error, null),
+                ("config[secret.*]", "secret.*", null, PolicyLevel.Error, null),
             ],
             rules);
         Assert.Equal(At(Full, "any: warning"), Document.Findings.Single(r => r.Id == "private-keys.any").Position);
-        Assert.Equal(At(Full, "\"secret.*\""), Document.Findings.Single(r => r.Id == "config.secret.*").Position);
+        Assert.Equal(At(Full, "\"secret.*\""), Document.Findings.Single(r => r.Id == "config[secret.*]").Position);
         Assert.Equal(
             [("findings.high", Severity.High, PolicyLevel.Error), ("findings.info", Severity.Info, PolicyLevel.Off)],
             Document.FindingSeverities.Select(r => (r.Id, r.Severity, r.Level)));

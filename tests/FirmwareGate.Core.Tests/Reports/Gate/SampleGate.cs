@@ -84,7 +84,7 @@ public sealed class SampleGate : IDisposable
         {
             FindingViolation(findings["account.default-password"], PolicyLevel.Error, "accounts.default-password", new SourcePosition(12, 3)) with { Fails = true, InBaseline = baseline },
             FindingViolation(findings["key.private-unencrypted"], PolicyLevel.Error, "private-keys.unencrypted", new SourcePosition(10, 3)) with { Fails = !baseline, InBaseline = baseline },
-            FindingViolation(findings["config.telnetd_enabled"], PolicyLevel.Error, "config.config.telnetd_enabled", new SourcePosition(20, 3)) with { WaivedBy = TelnetWaiver },
+            FindingViolation(findings["config.telnetd_enabled"], PolicyLevel.Error, "config[config.telnetd_enabled]", new SourcePosition(20, 3)) with { WaivedBy = TelnetWaiver },
             VulnerabilityViolation("CVE-2022-48174", "busybox@1.35.0", PolicyLevel.Error, "vulnerabilities.severity.critical", new SourcePosition(5, 15)) with { Fails = true },
             VulnerabilityViolation("CVE-2022-28391", "busybox@1.35.0", PolicyLevel.Error, "vulnerabilities.severity.high", new SourcePosition(6, 11)) with { Fails = true },
             VulnerabilityViolation("CVE-2023-45853", "zlib@1.2.13", PolicyLevel.Error, "vulnerabilities.severity.critical", new SourcePosition(5, 15)) with { WaivedBy = ZlibWaiver },
