@@ -104,8 +104,8 @@ internal static class DbCommand
         catch (Exception e) when (e is VulnerabilityDatabaseException or VulnerabilitySourceException or VulnerabilityDownloadException or HttpRequestException or IOException or UnauthorizedAccessException)
         {
             progress.Clear();
-            string hint = e is VulnerabilityDatabaseException d ? $"; to fix it run `{d.Hint}`" : "";
-            return await c.FailAsync($"update failed: {e.Message}{hint}. The database keeps what earlier updates committed.").ConfigureAwait(false);
+            string why = e is VulnerabilityDatabaseException d ? d.MessageWithHint : e.Message;
+            return await c.FailAsync($"update failed: {why.TrimEnd('.')}. The database keeps what earlier updates committed.").ConfigureAwait(false);
         }
     }
 
@@ -133,7 +133,7 @@ internal static class DbCommand
         }
         catch (VulnerabilityDatabaseException e)
         {
-            return await c.FailAsync($"{e.Message}; to fix it run `{e.Hint}`").ConfigureAwait(false);
+            return await c.FailAsync(e.MessageWithHint).ConfigureAwait(false);
         }
     }
 
@@ -181,7 +181,7 @@ internal static class DbCommand
         }
         catch (VulnerabilityDatabaseException e)
         {
-            return await c.FailAsync($"{e.Message}; to fix it run `{e.Hint}`").ConfigureAwait(false);
+            return await c.FailAsync(e.MessageWithHint).ConfigureAwait(false);
         }
     }
 

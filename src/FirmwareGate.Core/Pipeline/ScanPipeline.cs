@@ -59,7 +59,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         }
         catch (VulnerabilityDatabaseException e)
         {
-            throw new ScanInputException($"{e.Message}; to fix it run `{e.Hint}`", e);
+            throw new ScanInputException(e.MessageWithHint, e);
         }
         catch (VulnerabilitySourceException e)
         {
@@ -83,7 +83,7 @@ public sealed class ScanPipeline(ILoggerFactory? loggerFactory = null, FormatReg
         catch (VulnerabilityDatabaseException e)
         {
             // A database that breaks in the middle of matching: the rest of the scan stands, the gap is stated.
-            result.AnalysisWarnings = [.. result.AnalysisWarnings, $"vulnerability database: {e.Message}; to fix it run `{e.Hint}`"];
+            result.AnalysisWarnings = [.. result.AnalysisWarnings, "vulnerability database: " + e.MessageWithHint];
             return VulnerabilityResults.None with { Skipped = e.Message };
         }
         finally
