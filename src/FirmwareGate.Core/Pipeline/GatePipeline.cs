@@ -24,6 +24,12 @@ public sealed record GateOptions
     /// environment: the repository root when the policy file is under it and no <c>.git</c> is found above it.
     /// </summary>
     public string? Workspace { get; init; }
+
+    /// <summary>
+    /// Overrides the policy's <c>completeness.incomplete</c> level (a front end's "fail on incomplete" switch);
+    /// null keeps the policy's.
+    /// </summary>
+    public PolicyLevel? IncompleteLevel { get; init; }
 }
 
 /// <summary>One gate run: the scan, the policy and its verdict. Owns the scan's scratch files until disposed.</summary>
@@ -86,6 +92,7 @@ public sealed class GatePipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         var policy = options.PolicyPath is { } path ? PolicyLoader.Load(path) : PolicyLoader.StrictDefault;
+        policy = WithIncompleteLevel(policy, options.IncompleteLevel);
         var baseline = options.BaselinePath is { } b ? ReportReader.Read(b) : null;
         // --now fixes the report time and the waiver-expiry clock together, so a rerun gives the same verdict.
         var scanOptions = options.Now is { } now && options.Scan.Now is null ? options.Scan with { Now = now } : options.Scan;
@@ -103,6 +110,15 @@ public sealed class GatePipeline
             scan.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The policy with its <c>completeness.incomplete</c> level replaced by <paramref name="level"/>; unchanged when null.</summary>
+    public static PolicyDocument WithIncompleteLevel(PolicyDocument policy, PolicyLevel? level)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return level is { } l
+            ? policy with { Completeness = policy.Completeness with { Incomplete = new SimpleRule { Id = "completeness.incomplete", Level = l } } }
+            : policy;
     }
 
     /// <summary>

@@ -30,4 +30,10 @@ public sealed record GateReport
     /// physical location, since a code-scanning upload can only point into the repository.
     /// </summary>
     public string? RepositoryRoot { get; init; }
+
+    /// <summary>
+    /// The SARIF run's <c>automationDetails.id</c> (<c>firmwaregate/router.bin/</c>): code scanning's category, so the
+    /// logs of several images of one commit are kept apart; null writes none.
+    /// </summary>
+    public string? SarifCategory { get; init; }
 }

@@ -6,7 +6,7 @@ namespace FirmwareGate.Core.Reports;
 /// Text from the image (file names, messages) made inert in GitHub Markdown: HTML is encoded, Markdown
 /// metacharacters and table pipes are escaped, <c>@</c> cannot mention anyone, and everything stays on one line.
 /// </summary>
-internal static class MarkdownText
+public static class MarkdownText
 {
     /// <summary>Longest cell text before it is cut with "...".</summary>
     public const int MaxCell = 300;

@@ -64,6 +64,13 @@ public static class SarifReportWriter
         w.WriteStartArray("runs");
         w.WriteStartObject();
         WriteTool(w, report, rules);
+        if (report.SarifCategory is { } category)
+        {
+            w.WriteStartObject("automationDetails");
+            w.WriteString("id", category);
+            w.WriteEndObject();
+        }
+
         WriteInvocation(w, report);
         w.WriteStartArray("results");
         foreach (var result in results)
