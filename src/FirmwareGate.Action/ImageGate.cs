@@ -45,23 +45,30 @@ internal sealed class ImageGate(ActionSettings settings, WorkflowCommands log)
             // Reports people read name the policy as the repository does; SARIF resolves the full path itself.
             var outcome = run.Outcome with { PolicyFile = settings.PolicyDisplay ?? run.Outcome.PolicyFile };
             var shown = report with { Outcome = outcome };
-            return new ImageOutcome
+            try
             {
-                Name = name,
-                DisplayPath = display,
-                ExitCode = run.ExitCode,
-                Failing = outcome.Failing.Count(),
-                Errors = outcome.Count(PolicyLevel.Error),
-                Warnings = outcome.Count(PolicyLevel.Warning),
-                Notes = outcome.Count(PolicyLevel.Note),
-                Waived = outcome.Violations.Count(v => v.WaivedBy is not null),
-                Markdown = MarkdownReportWriter.ToMarkdown(shown, settings.MarkdownBudget(imageCount)),
-                PolicyDiffMarkdown = PolicyDiff(run),
-                Annotations = Annotate(run.Outcome, name, display),
-                Sbom = Write(settings.Inputs.Sbom, name, imageCount, () => CycloneDxReportWriter.ToJson(run.Scan, ActionRunner.Version, outcome)),
-                Sarif = Write(settings.Inputs.Sarif, name, imageCount, () => SarifReportWriter.ToJson(report)),
-                Report = Write(settings.Inputs.Report, name, imageCount, () => JsonReportWriter.ToJson(run.Scan, ActionRunner.Version, outcome)),
-            };
+                return new ImageOutcome
+                {
+                    Name = name,
+                    DisplayPath = display,
+                    ExitCode = run.ExitCode,
+                    Failing = outcome.Failing.Count(),
+                    Errors = outcome.Count(PolicyLevel.Error),
+                    Warnings = outcome.Count(PolicyLevel.Warning),
+                    Notes = outcome.Count(PolicyLevel.Note),
+                    Waived = outcome.Violations.Count(v => v.WaivedBy is not null),
+                    Markdown = MarkdownReportWriter.ToMarkdown(shown, settings.MarkdownBudget(imageCount)),
+                    PolicyDiffMarkdown = PolicyDiff(run),
+                    Annotations = Annotate(run.Outcome, name, display),
+                    Sbom = Write("sbom", settings.Inputs.Sbom, name, imageCount, () => CycloneDxReportWriter.ToJson(run.Scan, ActionRunner.Version, outcome)),
+                    Sarif = Write("sarif", settings.Inputs.Sarif, name, imageCount, () => SarifReportWriter.ToJson(report)),
+                    Report = Write("report", settings.Inputs.Report, name, imageCount, () => JsonReportWriter.ToJson(run.Scan, ActionRunner.Version, outcome)),
+                };
+            }
+            catch (ReportWriteException e)
+            {
+                return Failed(name, display, e.Message);
+            }
         }
     }
 
@@ -80,7 +87,7 @@ internal sealed class ImageGate(ActionSettings settings, WorkflowCommands log)
         return DiffMarkdownWriter.ToMarkdown(diff, settings.MarkdownBudget(settings.ImageCount) / 2);
     }
 
-    private string? Write(string? template, string name, int imageCount, Func<string> render)
+    private string? Write(string input, string? template, string name, int imageCount, Func<string> render)
     {
         if (template is null)
         {
@@ -88,10 +95,20 @@ internal sealed class ImageGate(ActionSettings settings, WorkflowCommands log)
         }
 
         string path = Path.GetFullPath(ReportPaths.For(template, name, imageCount), settings.Workspace);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, render(), new System.Text.UTF8Encoding(false));
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, render(), new System.Text.UTF8Encoding(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ReportWriteException($"input '{input}': cannot write {path}: {e.Message}");
+        }
+
         return settings.Display(path);
     }
+
+    private sealed class ReportWriteException(string message) : Exception(message);
 
     private List<ViolationAnnotation> Annotate(PolicyOutcome outcome, string name, string display)
     {
