@@ -4,16 +4,23 @@ using Octokit;
 namespace FirmwareGate.Action.GitHub;
 
 /// <summary>
-/// Keeps what Octokit's reflection-based JSON needs in a native AOT build. Rooting the Octokit assembly keeps its
-/// model classes, but a <c>StringEnum&lt;TEnum&gt;</c> over each enum is a separate value-type instantiation whose
-/// properties and constructors exist only if something asks for them; without them the serialiser finds no
-/// <c>value</c> and throws, and the deserialiser cannot build one. The list is every <c>StringEnum&lt;TEnum&gt;</c>
-/// a property in Octokit 14.0.0 has: a response model pulls in others (a check run's pull requests, a comment's user).
+/// Keeps what Octokit's reflection-based JSON (SimpleJson) needs in a native AOT build. Rooting the Octokit
+/// assembly keeps its model classes, but generic instantiations exist for reflection only if something asks for
+/// them: a <c>StringEnum&lt;TEnum&gt;</c> without its members makes the serialiser throw (no <c>value</c>) and the
+/// deserialiser unable to build one; a list or dictionary without its constructor makes the deserialiser call a
+/// null constructor. The lists are every such type a property in Octokit 14.0.0 has (a response pulls in more
+/// models than the action reads: a check run's pull requests, a comment's user), plus the lists the calls return.
 /// </summary>
 internal static class OctokitReflectionRoots
 {
     /// <summary>Does nothing at run time; calling it makes the AOT compiler keep the members.</summary>
     public static void Keep()
+    {
+        KeepStringEnums();
+        KeepCollections();
+    }
+
+    private static void KeepStringEnums()
     {
         Keep<StringEnum<AccountType>>();
         Keep<StringEnum<AuthorAssociation>>();
@@ -76,6 +83,91 @@ internal static class OctokitReflectionRoots
         Keep<StringEnum<WorkflowRunJobsFilter>>();
         Keep<StringEnum<WorkflowRunStatus>>();
         Keep<StringEnum<WorkflowState>>();
+    }
+
+    private static void KeepCollections()
+    {
+        Keep<Dictionary<string, GistFile>>();
+        Keep<Dictionary<string, GistFileUpdate>>();
+        Keep<Dictionary<string, NewDependencySnapshotManifest>>();
+        Keep<Dictionary<string, NewDependencySnapshotResolvedDependency>>();
+        Keep<Dictionary<string, System.Uri>>();
+        Keep<Dictionary<string, object>>();
+        Keep<Dictionary<string, string>>();
+        Keep<List<AdditionsAndDeletions>>();
+        Keep<List<ApiErrorDetail>>();
+        Keep<List<Artifact>>();
+        Keep<List<Branch>>();
+        Keep<List<CheckRun>>();
+        Keep<List<CheckSuite>>();
+        Keep<List<CheckSuitePreferenceAutoTrigger>>();
+        Keep<List<CodeInQualifier>>();
+        Keep<List<Codespace>>();
+        Keep<List<Commit>>();
+        Keep<List<CommitStatus>>();
+        Keep<List<CopilotSeat>>();
+        Keep<List<CustomPropertyValue>>();
+        Keep<List<DependencyVulnerability>>();
+        Keep<List<EmailAddress>>();
+        Keep<List<EnvironmentApproval>>();
+        Keep<List<GistFork>>();
+        Keep<List<GistHistory>>();
+        Keep<List<GitHubCommit>>();
+        Keep<List<GitHubCommitFile>>();
+        Keep<List<GitReference>>();
+        Keep<List<GpgKey>>();
+        Keep<List<InQualifier>>();
+        Keep<List<Installation>>();
+        Keep<List<IssueComment>>();
+        Keep<List<IssueInQualifier>>();
+        Keep<List<IssueIsQualifier>>();
+        Keep<List<Label>>();
+        Keep<List<Machine>>();
+        Keep<List<MaintenanceModeActiveProcesses>>();
+        Keep<List<MetaPublicKey>>();
+        Keep<List<NewCheckRunAction>>();
+        Keep<List<NewCheckRunAnnotation>>();
+        Keep<List<NewCheckRunImage>>();
+        Keep<List<NewTreeItem>>();
+        Keep<List<Octokit.Models.Response.DeploymentEnvironment>>();
+        Keep<List<OrganizationSecret>>();
+        Keep<List<PullRequest>>();
+        Keep<List<PunchCardPoint>>();
+        Keep<List<PushWebhookCommit>>();
+        Keep<List<ReleaseAsset>>();
+        Keep<List<Repository>>();
+        Keep<List<RepositoryCodeOwnersErrors.RepositoryCodeOwnersError>>();
+        Keep<List<RepositoryContent>>();
+        Keep<List<RepositorySecret>>();
+        Keep<List<RepositoryTrafficClone>>();
+        Keep<List<RepositoryTrafficView>>();
+        Keep<List<RepositoryVariable>>();
+        Keep<List<Runner>>();
+        Keep<List<RunnerGroup>>();
+        Keep<List<RunnerLabel>>();
+        Keep<List<Team>>();
+        Keep<List<TreeItem>>();
+        Keep<List<User>>();
+        Keep<List<UserInQualifier>>();
+        Keep<List<WeeklyCommitActivity>>();
+        Keep<List<WeeklyHash>>();
+        Keep<List<Workflow>>();
+        Keep<List<WorkflowJob>>();
+        Keep<List<WorkflowJobStep>>();
+        Keep<List<WorkflowReference>>();
+        Keep<List<WorkflowRun>>();
+        Keep<List<WorkflowRunTiming>>();
+        Keep<List<int>>();
+        Keep<List<long>>();
+        Keep<List<object>>();
+        Keep<List<string>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, GistFile>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, GistFileUpdate>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, NewDependencySnapshotManifest>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, NewDependencySnapshotResolvedDependency>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, System.Uri>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, object>>();
+        Keep<System.Collections.ObjectModel.ReadOnlyDictionary<string, string>>();
     }
 
     private static void Keep<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>()

@@ -502,10 +502,10 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
         var headers = new Dictionary<string, string>();
         if (lastPage > 1)
         {
-            headers["Link"] = LinkHeader(issue, perPage, page, lastPage);
+            headers["Link"] = LinkHeader(issue, query, perPage, page, lastPage);
         }
 
-        return Json(200, writer =>
+        var answer = Json(200, writer =>
         {
             writer.WriteStartArray();
             foreach (var comment in pageItems)
@@ -514,14 +514,18 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
             }
 
             writer.WriteEndArray();
-        }) with { Headers = headers };
+        });
+        return answer with { Headers = headers };
     }
 
-    private string LinkHeader(long issue, int perPage, int page, int lastPage)
+    private string LinkHeader(long issue, IReadOnlyDictionary<string, string> query, int perPage, int page, int lastPage)
     {
-        // GitHub's Link URLs name the repository by id, not by owner/name.
+        // GitHub's Link URLs name the repository by id, not by owner/name, and keep the request's other parameters.
+        var kept = string.Concat(query
+            .Where(parameter => parameter.Key is not "per_page" and not "page")
+            .Select(parameter => $"{Uri.EscapeDataString(parameter.Key)}={Uri.EscapeDataString(parameter.Value)}&"));
         string Url(int target) =>
-            $"<{Root}/repositories/{RepositoryId.ToString(CultureInfo.InvariantCulture)}/issues/{issue.ToString(CultureInfo.InvariantCulture)}/comments?per_page={perPage.ToString(CultureInfo.InvariantCulture)}&page={target.ToString(CultureInfo.InvariantCulture)}>";
+            $"<{Root}/repositories/{RepositoryId.ToString(CultureInfo.InvariantCulture)}/issues/{issue.ToString(CultureInfo.InvariantCulture)}/comments?{kept}per_page={perPage.ToString(CultureInfo.InvariantCulture)}&page={target.ToString(CultureInfo.InvariantCulture)}>";
         var links = new List<string>();
         if (page > 1)
         {
