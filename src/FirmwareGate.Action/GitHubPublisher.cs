@@ -22,7 +22,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
             await reporter.CreateCheckRunAsync(report, cancellationToken).ConfigureAwait(false);
             log.Line($"check run '{report.Name}' created on {report.HeadSha} with {report.Annotations.Count} annotation(s)");
         }
-        catch (GitHubApiException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             log.Warning(Explain("create the check run", "checks: write", e));
         }
@@ -36,7 +36,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
             long id = await reporter.UpsertPullRequestCommentAsync(pullRequest, marker, marker + "\n" + markdown, cancellationToken).ConfigureAwait(false);
             log.Line($"pull request #{pullRequest}: comment {id} written");
         }
-        catch (GitHubApiException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             log.Warning(Explain($"comment on pull request #{pullRequest}", "pull-requests: write", e));
         }
@@ -50,7 +50,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
         {
             text = await reporter.GetFileAsync(policyDisplay, baseSha, cancellationToken).ConfigureAwait(false);
         }
-        catch (GitHubApiException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             log.Warning(Explain($"read {policyDisplay} at the pull request's base", "contents: read", e));
             return null;
@@ -88,7 +88,13 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
         return "<!-- firmwaregate-comment " + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16] + " -->";
     }
 
-    public static string Explain(string what, string permission, GitHubApiException e) => e.Failure switch
+    /// <summary>
+    /// What went wrong and what to do. Any exception is caught at this boundary (<see cref="GitHubApiException"/>
+    /// is the expected one): GitHub is a courtesy, and no failure of it may cost the job its verdict.
+    /// </summary>
+    public static string Explain(string what, string permission, Exception exception) => exception is not GitHubApiException e
+        ? $"could not {what}: {exception.GetType().Name}: {exception.Message}. The gate's verdict stands."
+        : e.Failure switch
     {
         GitHubFailure.Forbidden or GitHubFailure.NotFound =>
             $"could not {what}: {e.Message} (HTTP {e.StatusCode}). The token needs `{permission}`: add `permissions: {permission}` to the job (a pull request from a fork only gets a read-only token). The gate's verdict stands.",
