@@ -14,7 +14,9 @@ internal sealed class ImageGate(ActionSettings settings, WorkflowCommands log)
         string display = settings.Display(imagePath);
         var options = new GateOptions
         {
-            Scan = new ScanOptions { ImagePath = imagePath, Database = settings.Database },
+            // No database given means no matching (the policy's database.missing rule decides), never a default one
+            // a runner happens to have in its cache folder.
+            Scan = new ScanOptions { ImagePath = imagePath, Database = settings.Database, Vulnerabilities = settings.Database is not null },
             PolicyPath = settings.PolicyPath,
             BaselinePath = settings.BaselinePath,
             Workspace = settings.Workspace,
