@@ -10,9 +10,7 @@ public sealed class DatabaseUpdateTests
     public async Task Update_builds_the_cached_database_and_a_second_run_asks_only_for_changes()
     {
         await using var nvd = NvdStandIn.Start();
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.Environment["INPUT_DATABASE"] = "update";
         ws.Environment["INPUT_GITHUB-TOKEN"] = "";
         ws.Environment["FIRMWAREGATE_NVD_URL"] = nvd.Url;
@@ -36,9 +34,7 @@ public sealed class DatabaseUpdateTests
     [Fact]
     public async Task A_failed_update_is_a_warning_and_the_policy_decides_without_a_database()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.Environment["INPUT_DATABASE"] = "update";
         ws.Environment["INPUT_GITHUB-TOKEN"] = "";
         ws.Environment["FIRMWAREGATE_NVD_URL"] = "not a url";

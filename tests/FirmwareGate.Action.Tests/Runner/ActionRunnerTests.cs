@@ -76,9 +76,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task A_pull_request_checks_its_head_and_comments_once_with_a_stable_marker()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.PullRequestEvent();
         var github = new RecordingGitHubReporter();
         github.BaseFiles[".github/firmware-policy.yml"] = File.ReadAllText(ws.PolicyPath);
@@ -102,9 +100,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task A_pull_request_that_changes_the_policy_shows_the_policy_diff_on_this_scan()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.PullRequestEvent();
         string head = File.ReadAllText(ws.PolicyPath);
         // At the base, known-default passwords were only a warning: the pull request makes them fail.
@@ -125,9 +121,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task Missing_permissions_are_warnings_that_name_them_and_the_gate_still_decides()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.PullRequestEvent();
         var github = new RecordingGitHubReporter
         {
@@ -146,9 +140,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task Without_a_token_nothing_is_sent_and_the_gate_decides()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.Environment["INPUT_GITHUB-TOKEN"] = "";
         using var log = new StringWriter();
 
@@ -162,9 +154,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task Comment_and_annotations_off_send_only_the_check_run_summary()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.Environment["INPUT_COMMENT"] = "off";
         ws.Environment["INPUT_ANNOTATIONS"] = "false";
         ws.PullRequestEvent();
@@ -222,9 +212,7 @@ public sealed partial class ActionRunnerTests
     [InlineData("INPUT_BASELINE", "no-such-report.json", "input 'baseline'")]
     public async Task Bad_inputs_exit_2_with_an_error_that_names_the_input(string variable, string value, string expected)
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         ws.Environment[variable] = value;
         var github = new RecordingGitHubReporter();
 
@@ -239,9 +227,7 @@ public sealed partial class ActionRunnerTests
     [Fact]
     public async Task A_broken_policy_exits_2_naming_file_line_and_column()
     {
-        using var ws = new RunnerWorkspace();
-        ws.AddSample("router.trx");
-        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        using var ws = RunnerWorkspace.WithSample();
         File.WriteAllText(ws.PolicyPath, "version: 1\nvulnerabilities:\n  severity:\n    critical: eror\n");
 
         var (exit, log) = await RunAsync(ws, new RecordingGitHubReporter());

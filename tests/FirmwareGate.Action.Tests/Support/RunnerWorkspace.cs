@@ -50,6 +50,15 @@ internal sealed class RunnerWorkspace : IDisposable
 
     public string Workspace { get; }
 
+    /// <summary>A workspace with the sample image at dist/router.trx, named by the <c>images</c> input.</summary>
+    public static RunnerWorkspace WithSample()
+    {
+        var ws = new RunnerWorkspace();
+        ws.AddSample("router.trx");
+        ws.Environment["INPUT_IMAGES"] = "dist/router.trx";
+        return ws;
+    }
+
     public string OutputFile { get; }
 
     public string SummaryFile { get; }
