@@ -15,8 +15,17 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
     /// <summary>The Checks API takes any number of annotations 50 at a time; past this many they stop being useful.</summary>
     public const int MaxCheckAnnotations = 1_000;
 
+    // After GitHub was unreachable, refused the token or rate-limited us, the other calls would fail the same way
+    // (each after its timeout): they are skipped with one line instead.
+    private string? _givenUp;
+
     public async Task PublishCheckRunAsync(CheckRunReport report, CancellationToken cancellationToken)
     {
+        if (Skipped("the check run"))
+        {
+            return;
+        }
+
         try
         {
             await reporter.CreateCheckRunAsync(report, cancellationToken).ConfigureAwait(false);
@@ -24,6 +33,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            GiveUpAfter(e);
             log.Warning(Explain("create the check run", "checks: write", e));
         }
     }
@@ -31,6 +41,11 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
     public async Task PublishCommentAsync(int pullRequest, string markdown, CancellationToken cancellationToken)
     {
         string marker = Marker();
+        if (Skipped("the pull request comment"))
+        {
+            return;
+        }
+
         try
         {
             long id = await reporter.UpsertPullRequestCommentAsync(pullRequest, marker, marker + "\n" + markdown, cancellationToken).ConfigureAwait(false);
@@ -38,6 +53,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            GiveUpAfter(e);
             log.Warning(Explain($"comment on pull request #{pullRequest}", "pull-requests: write", e));
         }
     }
@@ -52,6 +68,7 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            GiveUpAfter(e);
             log.Warning(Explain($"read {policyDisplay} at the pull request's base", "contents: read", e));
             return null;
         }
@@ -104,6 +121,25 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
             $"could not {what}: GitHub's API rate limit is exhausted{(e.RetryAt is { } at ? " until " + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "")} ({e.Message}). The gate's verdict stands.",
         _ => $"could not {what}: {e.Message}{(e.StatusCode is { } s ? $" (HTTP {s})" : "")}. The gate's verdict stands.",
     };
+
+    private void GiveUpAfter(Exception e)
+    {
+        if (e is not GitHubApiException { Failure: GitHubFailure.Forbidden or GitHubFailure.NotFound or GitHubFailure.Other })
+        {
+            _givenUp = e is GitHubApiException g ? g.Failure.ToString() : e.GetType().Name;
+        }
+    }
+
+    private bool Skipped(string what)
+    {
+        if (_givenUp is null)
+        {
+            return false;
+        }
+
+        log.Line($"{what} skipped: an earlier GitHub call failed ({_givenUp})");
+        return true;
+    }
 
     private static string Normalize(string text) => text.ReplaceLineEndings("\n").TrimEnd();
 }
