@@ -12,6 +12,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
     public static FormatRegistry CreateDefault() => new(
     [
         new TrxReader(),
+        new AndroidSparseReader(),
         new UImageReader(),
         new FdtReader(),
         new SquashFsReader(),
