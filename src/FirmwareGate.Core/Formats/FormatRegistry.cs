@@ -13,6 +13,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
     [
         new TrxReader(),
         new AndroidSparseReader(),
+        new PartitionTableReader(),
         new UImageReader(),
         new FdtReader(),
         new SquashFsReader(),
