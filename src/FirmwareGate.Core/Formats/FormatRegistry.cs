@@ -12,6 +12,8 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
     public static FormatRegistry CreateDefault() => new(
     [
         new TrxReader(),
+        new AndroidSparseReader(),
+        new PartitionTableReader(),
         new UImageReader(),
         new FdtReader(),
         new SquashFsReader(),
