@@ -17,6 +17,8 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new UImageReader(),
         new FdtReader(),
         new SquashFsReader(),
+        new UbiReader(),
+        new UbifsReader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
