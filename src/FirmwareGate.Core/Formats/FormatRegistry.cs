@@ -12,8 +12,13 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
     public static FormatRegistry CreateDefault() => new(
     [
         new TrxReader(),
+        new NetgearChkReader(),
+        new SeamaReader(),
+        new TpLinkReader(),
+        new UbiquitiReader(),
         new UImageReader(),
         new FdtReader(),
+        new KwbImageReader(),
         new SquashFsReader(),
         new CpioReader(),
         new TarReader(),
