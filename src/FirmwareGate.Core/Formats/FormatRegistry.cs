@@ -12,10 +12,15 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
     public static FormatRegistry CreateDefault() => new(
     [
         new TrxReader(),
+        new NetgearChkReader(),
+        new SeamaReader(),
+        new TpLinkReader(),
+        new UbiquitiReader(),
         new AndroidSparseReader(),
         new PartitionTableReader(),
         new UImageReader(),
         new FdtReader(),
+        new KwbImageReader(),
         new SquashFsReader(),
         new UbiReader(),
         new UbifsReader(),
