@@ -34,8 +34,9 @@ public sealed partial class Ext4FixtureTests
         using var result = Scan.Run(TestPaths.Fixture($"ext4/{image}.img.gz"));
         var layer = Assert.Single(result.WithFileSystem("ext4"));
         Assert.Equal(variant, layer.Details["variant"]);
-        var expected = image == "ext4-inline" ? [.. Tree.Where(r => !InlineMke2fsShortened.Contains(r.Path))] : Tree;
-        var diffs = TreeComparer.Differences(layer.FileSystem!, expected);
+        var diffs = TreeComparer.Differences(layer.FileSystem!, Tree)
+            .Where(d => image != "ext4-inline" || !InlineMke2fsShortened.Any(p => d.StartsWith(p + ": size", StringComparison.Ordinal) || d.StartsWith(p + ": sha256", StringComparison.Ordinal)))
+            .ToList();
         Assert.True(diffs.Count == 0, string.Join('\n', diffs.Take(40)));
         Assert.Equal(Tree.Count, layer.FileSystem!.Entries.Count);
         if (image == "ext4-inline")
