@@ -24,6 +24,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new SquashFsReader(),
         new UbiReader(),
         new UbifsReader(),
+        new Ext4Reader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),

@@ -11,7 +11,7 @@ namespace FirmwareGate.Core.Tests.Corpus;
 /// </summary>
 public sealed class CorpusTests
 {
-    private static readonly string[] ReadableFormats = ["squashfs", "cpio"];
+    private static readonly string[] ReadableFormats = ["squashfs", "cpio", "ext4"];
 
     public static TheoryData<string, string> Filesystems()
     {
@@ -93,11 +93,11 @@ public sealed class CorpusTests
         Assert.Equal(info.GetProperty("size").GetInt64(), c.Bytes);
         Assert.Equal(c.Bytes, c.Recognised + c.Padding + c.Unknown);
 
-        // Every squashfs and container layer the manifest names is found at its offset with its size.
+        // Every squashfs, ext4 and container layer the manifest names is found at its offset with its size.
         foreach (var expected in Flatten(root.GetProperty("layers")))
         {
             string format = KnownFormat(expected);
-            if (format is not ("trx" or "uimage" or "squashfs" or "fit" or "kwbimage") || expected.GetProperty("offset").ValueKind == JsonValueKind.Null)
+            if (format is not ("trx" or "uimage" or "squashfs" or "fit" or "kwbimage" or "ext4") || expected.GetProperty("offset").ValueKind == JsonValueKind.Null)
             {
                 continue;
             }
