@@ -39,7 +39,7 @@ public static class ChildProcess
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(15)))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();

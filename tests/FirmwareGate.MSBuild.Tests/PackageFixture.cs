@@ -24,7 +24,7 @@ public sealed partial class PackageFixture : IDisposable
         var project = Path.Combine(RepoRoot, "src", "FirmwareGate.MSBuild", "FirmwareGate.MSBuild.csproj");
         Pack = ChildProcess.Dotnet(RepoRoot, NuGetCache,
             ["pack", project, "-c", Configuration, "-o", PackagesFolder, "-nodeReuse:false", "-p:UseSharedCompilation=false", "-tl:off", "-v:q"],
-            TimeSpan.FromMinutes(10));
+            TimeSpan.FromMinutes(30));
         var package = Directory.Exists(PackagesFolder) ? Directory.GetFiles(PackagesFolder, "FirmwareGate.MSBuild.*.nupkg").SingleOrDefault() : null;
         Version = package is null ? "" : VersionOf().Match(Path.GetFileName(package)).Groups["version"].Value;
     }
