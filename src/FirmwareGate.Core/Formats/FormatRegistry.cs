@@ -15,6 +15,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new UImageReader(),
         new FdtReader(),
         new SquashFsReader(),
+        new Jffs2Reader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
