@@ -25,6 +25,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new UbiReader(),
         new UbifsReader(),
         new Ext4Reader(),
+        new Jffs2Reader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
