@@ -109,18 +109,24 @@ internal sealed class GitHubPublisher(IGitHubReporter reporter, ActionEnvironmen
     /// What went wrong and what to do. Any exception is caught at this boundary (<see cref="GitHubApiException"/>
     /// is the expected one): GitHub is a courtesy, and no failure of it may cost the job its verdict.
     /// </summary>
-    public static string Explain(string what, string permission, Exception exception) => exception is not GitHubApiException e
-        ? $"could not {what}: {exception.GetType().Name}: {exception.Message}. The gate's verdict stands."
-        : e.Failure switch
+    public static string Explain(string what, string permission, Exception exception)
     {
-        GitHubFailure.Forbidden or GitHubFailure.NotFound =>
-            $"could not {what}: {e.Message} (HTTP {e.StatusCode}). The token needs `{permission}`: add `permissions: {permission}` to the job (a pull request from a fork only gets a read-only token). The gate's verdict stands.",
-        GitHubFailure.Unauthorized =>
-            $"could not {what}: the github-token was refused ({e.Message}). The gate's verdict stands.",
-        GitHubFailure.RateLimited =>
-            $"could not {what}: GitHub's API rate limit is exhausted{(e.RetryAt is { } at ? " until " + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "")} ({e.Message}). The gate's verdict stands.",
-        _ => $"could not {what}: {e.Message}{(e.StatusCode is { } s ? $" (HTTP {s})" : "")}. The gate's verdict stands.",
-    };
+        if (exception is not GitHubApiException e)
+        {
+            return $"could not {what}: {exception.GetType().Name}: {exception.Message}. The gate's verdict stands.";
+        }
+
+        return e.Failure switch
+        {
+            GitHubFailure.Forbidden or GitHubFailure.NotFound =>
+                $"could not {what}: {e.Message} (HTTP {e.StatusCode}). The token needs `{permission}`: add `permissions: {permission}` to the job (a pull request from a fork only gets a read-only token). The gate's verdict stands.",
+            GitHubFailure.Unauthorized =>
+                $"could not {what}: the github-token was refused ({e.Message}). The gate's verdict stands.",
+            GitHubFailure.RateLimited =>
+                $"could not {what}: GitHub's API rate limit is exhausted{(e.RetryAt is { } at ? " until " + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "")} ({e.Message}). The gate's verdict stands.",
+            _ => $"could not {what}: {e.Message}{(e.StatusCode is { } s ? $" (HTTP {s})" : "")}. The gate's verdict stands.",
+        };
+    }
 
     private void GiveUpAfter(Exception e)
     {
