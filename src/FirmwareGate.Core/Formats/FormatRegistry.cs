@@ -15,6 +15,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new NetgearChkReader(),
         new SeamaReader(),
         new TpLinkReader(),
+        new TpLinkSafeloaderReader(),
         new UbiquitiReader(),
         new AndroidSparseReader(),
         new PartitionTableReader(),

@@ -8,7 +8,8 @@ namespace FirmwareGate.Core.Tests.Formats;
 /// Vendor headers on fixtures built by tests/fixtures/vendor/make-vendor-headers.py from their documented
 /// layouts: OpenWrt firmware-utils src/mktplinkfw.c (TP-Link), src/mkchkimg.c (Netgear CHK), src/seama.h and
 /// seama.c (D-Link SEAMA), src/fw.h and mkfwimage.c (Ubiquiti); U-Boot tools/kwbimage.h and kwbimage.c
-/// (Marvell kwbimage; both fixtures also pass `mkimage -l`, which verifies every kwbimage checksum).
+/// (Marvell kwbimage; both fixtures also pass `mkimage -l`, which verifies every kwbimage checksum); OpenWrt
+/// firmware-utils src/tplink-safeloader.c generate_factory_image and put_partitions (TP-Link SafeLoader).
 /// </summary>
 public sealed class VendorHeaderTests
 {
@@ -18,6 +19,7 @@ public sealed class VendorHeaderTests
     public static TheoryData<string, string, string> Fixtures() => new()
     {
         { "tplink", "tplink-v1.bin", "md5Valid" },
+        { "tplink-safeloader", "safeloader.bin", "md5Valid" },
         { "netgear-chk", "netgear.chk", "imageChecksumValid" },
         { "seama", "seama.bin", "md5Valid" },
         { "ubiquiti", "ubiquiti.bin", "crcValid" },
@@ -69,6 +71,46 @@ public sealed class VendorHeaderTests
         Assert.Equal(Rootfs, TreeComparer.Sha256(read.Children[1].Data));
     }
 
+    [Fact]
+    public void Safeloader_partitions_are_children_at_their_table_offsets()
+    {
+        byte[] bytes = File.ReadAllBytes(Vendor("safeloader.bin"));
+        var reader = Reader("tplink-safeloader");
+        Assert.True(reader.TryIdentify(new MemoryByteSource(bytes), out long length));
+        Assert.Equal(bytes.Length, length);
+        using var context = new ReadContext(ReadLimits.Default);
+        var read = reader.Read(new MemoryByteSource(bytes), context);
+        // The metadata records stay in the header; the kernel and root filesystem are the children.
+        Assert.Equal("partition-table,soft-version,support-list,os-image,file-system", read.Details["partitions"]);
+        Assert.Equal(["os-image", "file-system"], read.Children.Select(c => c.Name));
+        Assert.Equal(Payload, TreeComparer.Sha256(read.Children[0].Data));
+        Assert.Equal(Rootfs, TreeComparer.Sha256(read.Children[1].Data));
+        Assert.Equal(bytes.Length, read.Children[1].Offset + read.Children[1].Data.Length);
+        Assert.Equal("CPE510(TP-LINK|UN|N300-5):1.0", read.Details["vendor"]);
+    }
+
+    [Fact]
+    public void Safeloader_entries_outside_the_image_or_unreadable_are_warnings()
+    {
+        byte[] bytes = File.ReadAllBytes(Vendor("safeloader.bin"));
+        int table = 0x1014;
+        string text = System.Text.Encoding.ASCII.GetString(bytes, table, 0x800);
+        int osImage = text.IndexOf("os-image base 0x", StringComparison.Ordinal);
+        bytes[table + osImage + "os-image base 0x".Length] = (byte)'f'; // base 0xf.... : past the end
+        int soft = text.IndexOf("soft-version base", StringComparison.Ordinal);
+        bytes[table + soft + "soft-version ".Length] = (byte)'B'; // "Base": not an entry
+        var source = new MemoryByteSource(bytes);
+        var reader = Reader("tplink-safeloader");
+        Assert.True(reader.TryIdentify(source, out _));
+        using var context = new ReadContext(ReadLimits.Default);
+        var read = reader.Read(source, context);
+        Assert.Equal(["file-system"], read.Children.Select(c => c.Name));
+        Assert.DoesNotContain("soft-version", read.Details["partitions"], StringComparison.Ordinal);
+        Assert.Contains(read.Warnings, w => w.Contains("partition os-image", StringComparison.Ordinal) && w.Contains("outside", StringComparison.Ordinal));
+        Assert.Contains(read.Warnings, w => w.Contains("unreadable partition table entry", StringComparison.Ordinal));
+        Assert.Contains(read.Warnings, w => w.Contains("MD5 mismatch", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("kwbimage-v0.kwb", 512L)]
     [InlineData("kwbimage-v1.kwb", 128L)]
@@ -82,6 +124,7 @@ public sealed class VendorHeaderTests
 
     [Theory]
     [InlineData("tplink", "tplink-v1.bin", 600, "MD5")]
+    [InlineData("tplink-safeloader", "safeloader.bin", 0x1900, "MD5 mismatch")]
     [InlineData("netgear-chk", "netgear.chk", 70, "kernel checksum mismatch")]
     [InlineData("seama", "seama.bin", 70, "MD5 mismatch")]
     [InlineData("ubiquiti", "ubiquiti.bin", 340, "PART kernel CRC32 mismatch")]
