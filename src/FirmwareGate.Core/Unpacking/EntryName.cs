@@ -95,6 +95,16 @@ public static class EntryName
     /// </summary>
     public static string Canonical(string name) => Decode(ToBytes(name));
 
+    /// <summary>
+    /// <see cref="Display"/> cut to at most 200 characters (its start and end kept) for warnings, so a
+    /// crafted 1 MiB path does not make a 1 MiB message.
+    /// </summary>
+    public static string DisplayShortened(string name)
+    {
+        string shown = Display(name);
+        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
+    }
+
     /// <summary>The name for people: escaped bytes shown as <c>\xNN</c>, everything else as is.</summary>
     public static string Display(string name)
     {

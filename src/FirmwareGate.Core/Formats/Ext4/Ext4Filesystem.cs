@@ -16,7 +16,6 @@ internal sealed class Ext4Filesystem
 {
     private const string Fmt = "ext4";
     private const uint RootInode = 2;
-    private const int MaxWarningsPerKind = 20;
     private const int EntryOverheadBytes = 128;
     private const int DirentHeader = 8;
 
@@ -38,7 +37,7 @@ internal sealed class Ext4Filesystem
     private readonly ReadContext _context;
     private readonly Ext4BlockMapper _mapper;
     private readonly Dictionary<ulong, ulong> _inodeTables = [];
-    private readonly Dictionary<string, int> _warningCounts = new(StringComparer.Ordinal);
+    private readonly CappedWarnings _warnings = new("ext4");
 
     public Ext4Filesystem(IByteSource device, Ext4Superblock sb, ReadContext context)
     {
@@ -48,7 +47,7 @@ internal sealed class Ext4Filesystem
         _mapper = new Ext4BlockMapper(device, sb, Warn);
     }
 
-    public List<string> Warnings { get; } = [];
+    public List<string> Warnings => _warnings.Messages;
 
     /// <summary>True when the empty /lost+found that mke2fs always creates was left out of the listing.</summary>
     public bool LostFoundOmitted { get; private set; }
@@ -137,26 +136,11 @@ internal sealed class Ext4Filesystem
             Warnings.Add($"{e.Message}; listing stopped after {entries.Count} entries");
         }
 
-        MarkHardLinks(entries, byInode);
+        HardLinkGroups.Mark(entries, byInode.Values);
         OmitEmptyLostFound(entries);
-        foreach (var (kind, count) in _warningCounts.Where(k => k.Value > MaxWarningsPerKind).OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            Warnings.Add($"ext4: {count - MaxWarningsPerKind} more warnings of the same kind ({kind}) not shown");
-        }
+        _warnings.AddOmittedCounts();
 
         return new FileSystemTree(entries, rejected);
-    }
-
-    private static void MarkHardLinks(List<FsEntry> entries, Dictionary<uint, List<int>> byInode)
-    {
-        foreach (var group in byInode.Values.Where(g => g.Count > 1))
-        {
-            string first = group.Select(i => entries[i].Path).Min(StringComparer.Ordinal)!;
-            foreach (int i in group.Where(i => entries[i].Path != first))
-            {
-                entries[i].HardLinkTo = first;
-            }
-        }
     }
 
     /// <summary>mke2fs creates /lost+found in every filesystem; when it is empty it says nothing about the content.</summary>
@@ -558,18 +542,7 @@ internal sealed class Ext4Filesystem
         return n == 1;
     }
 
-    private void Warn(string kind, string message)
-    {
-        ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_warningCounts, kind, out _);
-        if (count++ < MaxWarningsPerKind)
-        {
-            Warnings.Add(message);
-        }
-    }
+    private void Warn(string kind, string message) => _warnings.Add(kind, message);
 
-    private static string Shorten(string path)
-    {
-        string shown = EntryName.Display(path);
-        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
-    }
+    private static string Shorten(string path) => EntryName.DisplayShortened(path);
 }

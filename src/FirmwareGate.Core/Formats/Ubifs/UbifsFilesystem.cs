@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -24,13 +23,12 @@ internal sealed class UbifsFilesystem
 
     // Memory an index leaf or listing entry holds, for the memory budget.
     private const int LeafBytes = 48;
-    private const int MaxWarningsPerKind = 20;
     private const int MaxSymlink = 4096;
 
     private readonly IByteSource _source;
     private readonly UbifsSuperblock _sb;
     private readonly ReadContext _context;
-    private readonly Dictionary<string, int> _warningCounts = new(StringComparer.Ordinal);
+    private readonly CappedWarnings _warnings = new("ubifs");
 
     public UbifsFilesystem(IByteSource source, UbifsSuperblock sb, ReadContext context)
     {
@@ -39,7 +37,7 @@ internal sealed class UbifsFilesystem
         _context = context;
     }
 
-    public List<string> Warnings { get; } = [];
+    public List<string> Warnings => _warnings.Messages;
 
     public UbifsSuperblock Superblock => _sb;
 
@@ -482,19 +480,9 @@ internal sealed class UbifsFilesystem
             Warnings.Add($"{e.Message}; listing stopped after {entries.Count} entries");
         }
 
-        foreach (var group in byInode.Values.Where(g => g.Count > 1))
-        {
-            var paths = group.Select(i => entries[i].Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            foreach (int i in group.Where(i => entries[i].Path != paths[0]))
-            {
-                entries[i].HardLinkTo = paths[0];
-            }
-        }
+        HardLinkGroups.Mark(entries, byInode.Values);
 
-        foreach (var (kind, count) in _warningCounts.Where(k => k.Value > MaxWarningsPerKind).OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            Warnings.Add($"ubifs: {count - MaxWarningsPerKind} more warnings of the same kind ({kind}) not shown");
-        }
+        _warnings.AddOmittedCounts();
 
         return new FileSystemTree(entries, rejected);
     }
@@ -575,18 +563,7 @@ internal sealed class UbifsFilesystem
         return ((int)((dev & 0xFFF00) >> 8), (int)((dev & 0xFF) | ((dev >> 12) & 0xFFF00)));
     }
 
-    private void Warn(string kind, string message)
-    {
-        ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_warningCounts, kind, out _);
-        if (count++ < MaxWarningsPerKind)
-        {
-            Warnings.Add(message);
-        }
-    }
+    private void Warn(string kind, string message) => _warnings.Add(kind, message);
 
-    private static string Shorten(string path)
-    {
-        string shown = EntryName.Display(path);
-        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
-    }
+    private static string Shorten(string path) => EntryName.DisplayShortened(path);
 }
