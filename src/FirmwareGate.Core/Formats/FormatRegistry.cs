@@ -26,6 +26,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new UbifsReader(),
         new Ext4Reader(),
         new Jffs2Reader(),
+        new CramFsReader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
