@@ -27,6 +27,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new Ext4Reader(),
         new Jffs2Reader(),
         new CramFsReader(),
+        new RomFsReader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
