@@ -27,6 +27,8 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new UbifsReader(),
         new Ext4Reader(),
         new Jffs2Reader(),
+        new CramFsReader(),
+        new RomFsReader(),
         new CpioReader(),
         new TarReader(),
         new ZipReader(),
