@@ -20,13 +20,14 @@ public sealed class Yaffs2Reader : IFormatReader
 
     // YAFFS2 has no magic. mkyaffs2image writes the root's first child first: an object header whose type
     // (1 file .. 5 special) and parent id (1, the root) are followed by the unused name checksum 0xFFFF, e.g.
-    // 03 00 00 00 01 00 00 00 ff ff 62 69 6e 00 ("bin", a directory). Little-endian, then big-endian.
+    // 03 00 00 00 01 00 00 00 ff ff 62 69 6e 00 ("bin", a directory). Little-endian, then big-endian from the
+    // type's low byte (offset 3): a magic starting with 00 would stop the scan at every zero byte.
     // TryIdentify then requires a sane name and header tags in the spare (or in-band) that agree with it.
     /// <inheritdoc/>
     public IReadOnlyList<Signature> Signatures { get; } =
     [
         .. Enumerable.Range(1, 5).Select(t => new Signature([(byte)t, 0, 0, 0, 1, 0, 0, 0, 0xFF, 0xFF])),
-        .. Enumerable.Range(1, 5).Select(t => new Signature([0, 0, 0, (byte)t, 0, 0, 0, 1, 0xFF, 0xFF])),
+        .. Enumerable.Range(1, 5).Select(t => new Signature([(byte)t, 0, 0, 0, 1, 0xFF, 0xFF], Offset: 3)),
     ];
 
     /// <inheritdoc/>
