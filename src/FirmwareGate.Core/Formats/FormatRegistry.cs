@@ -40,5 +40,6 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new Lz4FrameReader(),
         new LzopReader(),
         new LzmaReader(),
+        new Yaffs2Reader(),
     ]);
 }
