@@ -17,6 +17,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new TpLinkReader(),
         new UbiquitiReader(),
         new AndroidSparseReader(),
+        new Iso9660Reader(),
         new PartitionTableReader(),
         new UImageReader(),
         new FdtReader(),
