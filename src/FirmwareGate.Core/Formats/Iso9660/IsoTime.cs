@@ -20,18 +20,18 @@ internal static class IsoTime
 
     private static int Num(ReadOnlySpan<byte> d, int at, int count)
     {
-            int v = 0;
-            for (int i = at; i < at + count; i++)
+        int v = 0;
+        for (int i = at; i < at + count; i++)
+        {
+            if (d[i] is < (byte)'0' or > (byte)'9')
             {
-                if (d[i] is < (byte)'0' or > (byte)'9')
-                {
-                    return -1;
-                }
-
-                v = (v * 10) + (d[i] - '0');
+                return -1;
             }
 
-            return v;
+            v = (v * 10) + (d[i] - '0');
+        }
+
+        return v;
     }
 
     private static long ToEpoch(int year, int month, int day, int hour, int minute, int second, sbyte offsetQuarters)
