@@ -18,6 +18,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new TpLinkSafeloaderReader(),
         new UbiquitiReader(),
         new AndroidSparseReader(),
+        new Iso9660Reader(),
         new PartitionTableReader(),
         new UImageReader(),
         new FdtReader(),

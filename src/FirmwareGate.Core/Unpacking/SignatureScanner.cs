@@ -16,12 +16,14 @@ internal sealed class SignatureScanner
     // comparing every signature at every occurrence.
     private readonly bool[] _secondBytes = new bool[256 * 256];
     private readonly int _maxReach;
+    private readonly Dictionary<IFormatReader, int> _rank = new(ReferenceEqualityComparer.Instance);
 
     public SignatureScanner(FormatRegistry registry)
     {
         var lists = new List<(Signature, IFormatReader)>[256];
         foreach (var reader in registry.Readers)
         {
+            _rank.TryAdd(reader, _rank.Count);
             foreach (var sig in reader.Signatures)
             {
                 (lists[sig.Magic[0]] ??= []).Add((sig, reader));
@@ -143,8 +145,9 @@ internal sealed class SignatureScanner
                 i++;
             }
 
-            // Stable: candidates at one offset keep the registry's order.
-            var sorted = _found.Select((f, index) => (f, index)).OrderBy(x => x.f.Start).ThenBy(x => x.index).Select(x => x.f).ToList();
+            // Candidates at one offset keep the registry's order, whichever magic sits first in the bytes
+            // (an ISO's "CD001" at 0x8001 outranks the isohybrid MBR's 55 aa at 0x1fe).
+            var sorted = _found.Select((f, index) => (f, index)).OrderBy(x => x.f.Start).ThenBy(x => _scanner._rank[x.f.Reader]).ThenBy(x => x.index).Select(x => x.f).ToList();
             _found.Clear();
             _found.AddRange(sorted);
         }
