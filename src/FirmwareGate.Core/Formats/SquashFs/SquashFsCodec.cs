@@ -137,15 +137,20 @@ internal abstract class SquashFsCodec
     /// <summary>Raw LZMA1 without a header (lc=3, lp=0, pb=2, 8 MiB dictionary), as some vendor 3.x images store blocks.</summary>
     private sealed class LzmaRaw : SquashFsCodec
     {
-        // Properties byte (pb * 5 + lp) * 9 + lc, then the dictionary size, little-endian (lzma-file-format.txt).
-        private static readonly byte[] Properties = [(2 * 5 + 0) * 9 + 3, 0x00, 0x00, 0x80, 0x00];
+        // Properties byte (pb * 5 + lp) * 9 + lc (lzma-file-format.txt).
+        private const byte LcLpPb = (2 * 5 + 0) * 9 + 3;
 
         public override string Name => "lzma-raw";
 
         public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
         {
+            // Each block is a stream of its own, at most one block long: a window of the block size
+            // decodes the same bytes as the nominal 8 MiB one without allocating it per block.
+            byte[] properties = new byte[5];
+            properties[0] = LcLpPb;
+            BinaryPrimitives.WriteInt32LittleEndian(properties.AsSpan(1), Math.Max(output.Length, 4096));
             using var ms = new MemoryStream(input.ToArray(), writable: false);
-            using var s = SharpCompress.Compressors.LZMA.LzmaStream.Create(Properties, ms, input.Length, -1, leaveOpen: true);
+            using var s = SharpCompress.Compressors.LZMA.LzmaStream.Create(properties, ms, input.Length, -1, leaveOpen: true);
             return ReadAll(s, output);
         }
     }
