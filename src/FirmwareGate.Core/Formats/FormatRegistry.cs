@@ -24,6 +24,7 @@ public sealed class FormatRegistry(IEnumerable<IFormatReader> readers)
         new FdtReader(),
         new KwbImageReader(),
         new SquashFsReader(),
+        new SquashFsLegacyReader(),
         new UbiReader(),
         new UbifsReader(),
         new Ext4Reader(),

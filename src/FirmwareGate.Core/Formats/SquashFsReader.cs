@@ -4,7 +4,7 @@ using FirmwareGate.Core.Sources;
 
 namespace FirmwareGate.Core.Formats;
 
-/// <summary>SquashFS 4.0, little-endian, with any of its six compressors.</summary>
+/// <summary>SquashFS 4.0, little-endian, with any of its six compressors (and vendor LZMA blocks under the gzip id).</summary>
 public sealed class SquashFsReader : IFormatReader
 {
     private const int PadTo = 4096;
@@ -47,7 +47,9 @@ public sealed class SquashFsReader : IFormatReader
             throw new CorruptDataException(Format, 0, "superblock fields are inconsistent");
         }
 
-        var codec = SquashFsCodec.Create(sb.Compression, context.UseNativeCodecs)
+        // Some vendor kernels write compression id 1 (gzip) over LZMA blocks: the first inode table block decides.
+        var codec = (sb.Compression == 1 ? SquashFsCodec.DetectAt(source, (long)sb.InodeTable, false, 0, context.UseNativeCodecs) : null)
+            ?? SquashFsCodec.Create(sb.Compression, context.UseNativeCodecs)
             ?? throw new CorruptDataException(Format, 20, $"unknown compressor {sb.Compression}");
         var warnings = new List<string>();
         long used = (long)sb.BytesUsed;

@@ -1,5 +1,7 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using FirmwareGate.Core.Compression;
+using FirmwareGate.Core.Sources;
 using K4os.Compression.LZ4;
 
 namespace FirmwareGate.Core.Formats.SquashFs;
@@ -23,6 +25,57 @@ internal abstract class SquashFsCodec
         6 => useNative && LibZstd.IsAvailable ? new BlockCodec("zstd", LibZstd.DecodeBlock) : new Zstd(),
         _ => null,
     };
+
+    /// <summary>
+    /// The codec that decodes <paramref name="sample"/> (a compressed metadata block) to at most
+    /// <paramref name="capacity"/> bytes: gzip (zlib) first, then the vendor LZMA streams of older
+    /// images (sqlzma and OpenWrt's 13-byte LZMA-alone header; a raw stream with lc=3 lp=0 pb=2 and an
+    /// 8 MiB dictionary, as sasquatch reads them); null when none does.
+    /// </summary>
+    public static SquashFsCodec? Detect(ReadOnlySpan<byte> sample, int capacity, bool useNative)
+    {
+        SquashFsCodec[] candidates = [new Zlib(), new LzmaAlone(useNative && LibLzma.IsAvailable), new LzmaRaw()];
+        byte[] output = new byte[capacity];
+        foreach (var codec in candidates)
+        {
+            try
+            {
+                if (codec.Decode(sample, output) > 0)
+                {
+                    return codec;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not this one: try the next.
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Reads the metadata block at <paramref name="position"/> and detects its codec with <see cref="Detect"/>;
+    /// gzip when the block is stored (nothing to tell from), null when nothing decodes it.
+    /// </summary>
+    public static SquashFsCodec? DetectAt(IByteSource source, long position, bool bigEndian, int headerExtra, bool useNative)
+    {
+        Span<byte> header = stackalloc byte[2];
+        if (source.ReadFully(position, header) < 2)
+        {
+            return null;
+        }
+
+        int h = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header) : BinaryPrimitives.ReadUInt16LittleEndian(header);
+        int size = h & 0x7FFF;
+        if ((h & 0x8000) != 0 || size == 0)
+        {
+            return new Zlib();
+        }
+
+        byte[] block = new byte[size];
+        return source.ReadFully(position + 2 + headerExtra, block) < size ? null : Detect(block, SquashFsMetadata.BlockSize, useNative);
+    }
 
     private static int ReadAll(Stream stream, Span<byte> output)
     {
@@ -77,6 +130,27 @@ internal abstract class SquashFsCodec
             ms.Position = 13;
             long size = BitConverter.ToInt64(input.Slice(5, 8));
             using var s = SharpCompress.Compressors.LZMA.LzmaStream.Create(input[..5].ToArray(), ms, input.Length - 13, size, leaveOpen: true);
+            return ReadAll(s, output);
+        }
+    }
+
+    /// <summary>Raw LZMA1 without a header (lc=3, lp=0, pb=2, 8 MiB dictionary), as some vendor 3.x images store blocks.</summary>
+    private sealed class LzmaRaw : SquashFsCodec
+    {
+        // Properties byte (pb * 5 + lp) * 9 + lc (lzma-file-format.txt).
+        private const byte LcLpPb = (2 * 5 + 0) * 9 + 3;
+
+        public override string Name => "lzma-raw";
+
+        public override int Decode(ReadOnlySpan<byte> input, Span<byte> output)
+        {
+            // Each block is a stream of its own, at most one block long: a window of the block size
+            // decodes the same bytes as the nominal 8 MiB one without allocating it per block.
+            byte[] properties = new byte[5];
+            properties[0] = LcLpPb;
+            BinaryPrimitives.WriteInt32LittleEndian(properties.AsSpan(1), Math.Max(output.Length, 4096));
+            using var ms = new MemoryStream(input.ToArray(), writable: false);
+            using var s = SharpCompress.Compressors.LZMA.LzmaStream.Create(properties, ms, input.Length, -1, leaveOpen: true);
             return ReadAll(s, output);
         }
     }

@@ -10,8 +10,10 @@ namespace FirmwareGate.Core.Formats.SquashFs;
 /// <see cref="MaxCachedBlocks"/> of them (the oldest go first): a few bytes of compressed metadata
 /// decode to 8 KiB, so an unbounded cache would grow hundreds of times faster than the image.
 /// Reads run across blocks and copy out under a lock, so file reads on several threads may share it.
+/// Older and vendor images (3.x, big-endian 4.0) store the header and table positions big-endian, and 3.x
+/// images made with the check-data option put one marker byte after the header (squashfs_compat.h).
 /// </summary>
-internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, long limit)
+internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, long limit, bool bigEndian = false, int headerExtra = 0)
 {
     public const int BlockSize = 8192;
 
@@ -125,7 +127,7 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
             long previous = SquashFsSuperblock.Size - MinStoredBlock;
             for (int i = 0; i < index.Length; i++)
             {
-                ulong position = BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 8));
+                ulong position = bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(raw.AsSpan(i * 8)) : BinaryPrimitives.ReadUInt64LittleEndian(raw.AsSpan(i * 8));
                 if (position < (ulong)previous + MinStoredBlock || position > (ulong)(blocksEnd - MinStoredBlock))
                 {
                     throw new CorruptDataException("squashfs", indexPosition, $"{what}: block {i} at {position} is out of order or outside the table");
@@ -165,9 +167,10 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
             throw new TruncatedInputException("squashfs", position, "metadata block outside the filesystem");
         }
 
-        ushort h = BinaryPrimitives.ReadUInt16LittleEndian(header);
+        ushort h = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(header) : BinaryPrimitives.ReadUInt16LittleEndian(header);
         int size = h & 0x7FFF;
         bool stored = (h & 0x8000) != 0;
+        position += headerExtra;
         if (size == 0 || size > BlockSize || position + 2 + size > limit)
         {
             throw new CorruptDataException("squashfs", position, $"metadata block of {size} bytes");
@@ -211,6 +214,7 @@ internal sealed class SquashFsMetadata(IByteSource source, SquashFsCodec codec, 
         }
 
         var entry = new CachedBlock(data, n, position + 2 + size);
+        position -= headerExtra;
         _cache[position] = entry;
         _order.Enqueue(position);
         return entry;
