@@ -17,7 +17,6 @@ internal sealed class IsoFilesystem
     private const string Fmt = "iso9660";
     private const int Sector = IsoVolumeDescriptor.SectorSize;
     private const int ChunkBytes = 32 * Sector;
-    private const int MaxWarningsPerKind = 20;
     private const int MaxInterleavePieces = 1 << 16;
 
     // POSIX file types in PX st_mode (RRIP 4.1.1).
@@ -29,7 +28,7 @@ internal sealed class IsoFilesystem
     private readonly int _suspSkip;
     private readonly ReadContext _context;
     private readonly SuspParser _susp;
-    private readonly Dictionary<string, int> _warningCounts = new(StringComparer.Ordinal);
+    private readonly CappedWarnings _warnings = new("iso9660");
     private long _directoryBytesLeft;
 
     public IsoFilesystem(IByteSource device, int blockSize, IsoTreeKind kind, int suspSkip, ReadContext context)
@@ -45,7 +44,7 @@ internal sealed class IsoFilesystem
         _directoryBytesLeft = (4 * device.Length) + (1 << 20);
     }
 
-    public List<string> Warnings { get; } = [];
+    public List<string> Warnings => _warnings.Messages;
 
     /// <summary>Relocated directories seen (RRIP CL).</summary>
     public int Relocations { get; private set; }
@@ -142,10 +141,7 @@ internal sealed class IsoFilesystem
         }
 
         Warnings.AddRange(builder.Warnings);
-        foreach (var (kind, count) in _warningCounts.Where(k => k.Value > MaxWarningsPerKind).OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            Warnings.Add($"iso9660: {count - MaxWarningsPerKind} more warnings of the same kind ({kind}) not shown");
-        }
+        _warnings.AddOmittedCounts();
 
         return builder.Build();
     }
@@ -460,18 +456,7 @@ internal sealed class IsoFilesystem
         return name;
     }
 
-    private void Warn(string kind, string message)
-    {
-        ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_warningCounts, kind, out _);
-        if (count++ < MaxWarningsPerKind)
-        {
-            Warnings.Add(message);
-        }
-    }
+    private void Warn(string kind, string message) => _warnings.Add(kind, message);
 
-    private static string Shorten(string path)
-    {
-        string shown = EntryName.Display(path);
-        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
-    }
+    private static string Shorten(string path) => EntryName.DisplayShortened(path);
 }

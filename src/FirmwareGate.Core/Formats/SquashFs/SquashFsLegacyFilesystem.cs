@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using FirmwareGate.Core.Sources;
 using FirmwareGate.Core.Unpacking;
 
@@ -18,7 +17,6 @@ internal sealed class SquashFsLegacyFilesystem
     private const uint StoredBit = 1 << 24;
     private const uint NoFragment = 0xFFFFFFFF;
     private const int MaxSymlink = 4096;
-    private const int MaxWarningsPerKind = 20;
     private const int EntryOverheadBytes = 128;
 
     // 3.x: a gid index of SQUASHFS_GUIDS (255) means "the same as the uid".
@@ -45,7 +43,7 @@ internal sealed class SquashFsLegacyFilesystem
     private readonly uint[] _gids = [];
     private readonly long[] _fragmentIndex = [];
     private readonly uint _fragmentCount;
-    private readonly Dictionary<string, int> _warningCounts = new(StringComparer.Ordinal);
+    private readonly CappedWarnings _warnings = new("squashfs");
     private readonly Lock _fragmentLock = new();
     private readonly (uint Index, byte[] Data, int Length)[] _fragments = new (uint, byte[], int)[4];
     private int _nextFragmentSlot;
@@ -97,7 +95,7 @@ internal sealed class SquashFsLegacyFilesystem
 
     public bool BigEndian => _be;
 
-    public List<string> Warnings { get; } = [];
+    public List<string> Warnings => _warnings.Messages;
 
     /// <summary>The metadata blocks (inode table, block lists).</summary>
     internal SquashFsMetadata Metadata => _meta;
@@ -242,37 +240,16 @@ internal sealed class SquashFsLegacyFilesystem
             Warnings.Add($"{e.Message}; listing stopped after {entries.Count} entries");
         }
 
-        foreach (var group in byInodeNumber.Values.Where(g => g.Count > 1))
-        {
-            var paths = group.Select(i => entries[i].Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
-            foreach (int i in group.Where(i => entries[i].Path != paths[0]))
-            {
-                entries[i].HardLinkTo = paths[0];
-            }
-        }
+        HardLinkGroups.Mark(entries, byInodeNumber.Values);
 
-        foreach (var (kind, count) in _warningCounts.Where(k => k.Value > MaxWarningsPerKind).OrderBy(k => k.Key, StringComparer.Ordinal))
-        {
-            Warnings.Add($"squashfs: {count - MaxWarningsPerKind} more warnings of the same kind ({kind}) not shown");
-        }
+        _warnings.AddOmittedCounts();
 
         return new FileSystemTree(entries, rejected);
     }
 
-    private void Warn(string kind, string message)
-    {
-        ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_warningCounts, kind, out _);
-        if (count++ < MaxWarningsPerKind)
-        {
-            Warnings.Add(message);
-        }
-    }
+    private void Warn(string kind, string message) => _warnings.Add(kind, message);
 
-    private static string Shorten(string path)
-    {
-        string shown = EntryName.Display(path);
-        return shown.Length <= 200 ? shown : string.Concat(shown.AsSpan(0, 100), "...", shown.AsSpan(shown.Length - 97));
-    }
+    private static string Shorten(string path) => EntryName.DisplayShortened(path);
 
     private readonly record struct Inode(EntryType Type, uint InodeNumber, FsEntry Entry, long DirBlock, int DirOffset, long DirSize)
     {
