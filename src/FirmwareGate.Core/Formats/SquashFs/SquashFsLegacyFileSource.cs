@@ -19,10 +19,14 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
     private readonly uint _fragmentOffset;
     private readonly Lock _lock = new();
 
+    // The block a short read on this thread decoded last, in a buffer reused across files.
+    [ThreadStatic]
+    private static (SquashFsLegacyFileSource? Owner, long Index, byte[]? Buffer, int Length) t_block;
+
     // Where window k + 1 starts, for every window reached so far (window 0 starts at the inode).
     private readonly List<Cursor> _checkpoints = [];
-    private readonly uint[] _sizes = new uint[WindowEntries];
-    private readonly long[] _starts = new long[WindowEntries];
+    private uint[]? _sizes;
+    private long[]? _starts;
     private long _windowFirst = -1;
     private int _windowCount;
 
@@ -49,7 +53,6 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
 
         int bs = (int)_fs.BlockSize;
         int total = 0;
-        byte[]? scratch = null;
         while (total < buffer.Length && offset < Length)
         {
             long index = offset / bs;
@@ -61,15 +64,13 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
             {
                 _fs.ReadFragment(_fragment, _fragmentOffset + (uint)within, destination);
             }
-            else if (within == 0 && n == expected)
+            else if (within == 0 && n == expected && !IsCached(index, expected))
             {
                 DecodeBlock(index, destination, expected);
             }
             else
             {
-                scratch ??= new byte[bs];
-                DecodeBlock(index, scratch.AsSpan(0, expected), expected);
-                scratch.AsSpan(within, n).CopyTo(destination);
+                CachedBlock(index, expected).Slice(within, n).CopyTo(destination);
             }
 
             total += n;
@@ -77,6 +78,24 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
         }
 
         return total;
+    }
+
+    private bool IsCached(long index, int expected) =>
+        ReferenceEquals(t_block.Owner, this) && t_block.Index == index && t_block.Buffer is not null && t_block.Length == expected;
+
+    // A short read (the engine reads a file's head before the whole file) leaves its block here for the next.
+    private ReadOnlySpan<byte> CachedBlock(long index, int expected)
+    {
+        if (IsCached(index, expected))
+        {
+            return t_block.Buffer.AsSpan(0, expected);
+        }
+
+        byte[] buffer = t_block.Buffer is { } reused && reused.Length >= expected ? reused : new byte[Math.Max(expected, (int)_fs.BlockSize)];
+        t_block = default;
+        DecodeBlock(index, buffer.AsSpan(0, expected), expected);
+        t_block = (this, index, buffer, expected);
+        return buffer.AsSpan(0, expected);
     }
 
     private void DecodeBlock(long index, Span<byte> destination, int expected)
@@ -90,8 +109,8 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
                 LoadWindow(index / WindowEntries);
             }
 
-            start = _starts[index - _windowFirst];
-            size = _sizes[index - _windowFirst];
+            start = _starts![index - _windowFirst];
+            size = _sizes![index - _windowFirst];
         }
 
         if ((size & (StoredBit - 1)) == 0)
@@ -112,6 +131,11 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
     private void LoadWindow(long window)
     {
         _windowFirst = -1;
+
+        // Sized to the file: most files have a few blocks, and thousands of them are open at once.
+        int capacity = (int)Math.Min(WindowEntries, _blockCount);
+        uint[] sizes = _sizes ??= new uint[capacity];
+        long[] starts = _starts ??= new long[capacity];
         int k = (int)Math.Min(window, _checkpoints.Count - 1);
         var at = _checkpoints[k];
         Span<byte> raw = stackalloc byte[4];
@@ -128,8 +152,8 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
             {
                 meta.Read(ref block, ref offset, raw);
                 uint size = be ? BinaryPrimitives.ReadUInt32BigEndian(raw) : BinaryPrimitives.ReadUInt32LittleEndian(raw);
-                _sizes[i] = size;
-                _starts[i] = start;
+                sizes[i] = size;
+                starts[i] = start;
                 start += size & (StoredBit - 1);
             }
 

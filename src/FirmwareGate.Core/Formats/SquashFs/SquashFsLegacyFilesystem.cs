@@ -17,6 +17,7 @@ internal sealed class SquashFsLegacyFilesystem
     private const uint StoredBit = 1 << 24;
     private const uint NoFragment = 0xFFFFFFFF;
     private const int MaxSymlink = 4096;
+    private const int FragmentSlots = 8;
     private const int EntryOverheadBytes = 128;
 
     // 3.x: a gid index of SQUASHFS_GUIDS (255) means "the same as the uid".
@@ -44,9 +45,14 @@ internal sealed class SquashFsLegacyFilesystem
     private readonly long[] _fragmentIndex = [];
     private readonly uint _fragmentCount;
     private readonly CappedWarnings _warnings = new("squashfs");
-    private readonly Lock _fragmentLock = new();
-    private readonly (uint Index, byte[] Data, int Length)[] _fragments = new (uint, byte[], int)[4];
-    private int _nextFragmentSlot;
+
+    // The last few fragment blocks decoded on each thread: small files share them, and extraction reads
+    // them from several threads at once, so no lock is held while one decodes.
+    [ThreadStatic]
+    private static (SquashFsLegacyFilesystem? Owner, uint Index, byte[]? Data, int Length)[]? t_fragments;
+
+    [ThreadStatic]
+    private static int t_nextFragment;
 
     public SquashFsLegacyFilesystem(IByteSource source, SquashFsLegacySuperblock sb, SquashFsCodec codec, ReadContext context)
     {
@@ -542,35 +548,33 @@ internal sealed class SquashFsLegacyFilesystem
     /// <summary>Copies <paramref name="output"/>.Length bytes of fragment <paramref name="index"/> from <paramref name="offset"/>.</summary>
     public void ReadFragment(uint index, uint offset, Span<byte> output)
     {
-        lock (_fragmentLock)
+        var slots = t_fragments ??= new (SquashFsLegacyFilesystem?, uint, byte[]?, int)[FragmentSlots];
+        foreach (var slot in slots)
         {
-            foreach (var slot in _fragments)
+            if (ReferenceEquals(slot.Owner, this) && slot.Index == index && slot.Data is not null)
             {
-                if (slot.Data is not null && slot.Index == index)
-                {
-                    CopyFragment(slot.Data.AsSpan(0, slot.Length), index, offset, output);
-                    return;
-                }
+                CopyFragment(slot.Data.AsSpan(0, slot.Length), index, offset, output);
+                return;
             }
-
-            if (index >= _fragmentCount)
-            {
-                throw new CorruptDataException(Fmt, (long)_sb.FragmentTable, $"fragment {index} outside the fragment table");
-            }
-
-            // squashfs_fragment_entry(_3): start_block (64), size (32), unused.
-            Span<byte> entry = stackalloc byte[16];
-            _meta.ReadTableEntry(_fragmentIndex, index, entry);
-            long start = (long)Math.Min(U64(entry), long.MaxValue);
-            uint size = U32(entry[8..]);
-            int k = _nextFragmentSlot;
-            _nextFragmentSlot = (k + 1) % _fragments.Length;
-            byte[] data = _fragments[k].Data ?? new byte[BlockSize];
-            _fragments[k] = default;
-            int n = ReadDataBlock(start, size, data);
-            _fragments[k] = (index, data, n);
-            CopyFragment(data.AsSpan(0, n), index, offset, output);
         }
+
+        if (index >= _fragmentCount)
+        {
+            throw new CorruptDataException(Fmt, (long)_sb.FragmentTable, $"fragment {index} outside the fragment table");
+        }
+
+        // squashfs_fragment_entry(_3): start_block (64), size (32), unused.
+        Span<byte> entry = stackalloc byte[16];
+        _meta.ReadTableEntry(_fragmentIndex, index, entry);
+        long start = (long)Math.Min(U64(entry), long.MaxValue);
+        uint size = U32(entry[8..]);
+        int k = t_nextFragment;
+        t_nextFragment = (k + 1) % slots.Length;
+        byte[] data = slots[k].Data is { } reused && reused.Length >= BlockSize ? reused : new byte[BlockSize];
+        slots[k] = default;
+        int n = ReadDataBlock(start, size, data);
+        slots[k] = (this, index, data, n);
+        CopyFragment(data.AsSpan(0, n), index, offset, output);
     }
 
     private static void CopyFragment(ReadOnlySpan<byte> fragment, uint index, uint offset, Span<byte> output)
