@@ -21,7 +21,7 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
 
     // The block a short read on this thread decoded last, in a buffer reused across files.
     [ThreadStatic]
-    private static (SquashFsLegacyFileSource? Owner, long Index, byte[]? Buffer, int Length) t_block;
+    private static (SquashFsLegacyFileSource? Owner, long Index, byte[]? Buffer, int Length) ThreadBlock;
 
     // Where window k + 1 starts, for every window reached so far (window 0 starts at the inode).
     private readonly List<Cursor> _checkpoints = [];
@@ -81,20 +81,20 @@ internal sealed class SquashFsLegacyFileSource : IByteSource
     }
 
     private bool IsCached(long index, int expected) =>
-        ReferenceEquals(t_block.Owner, this) && t_block.Index == index && t_block.Buffer is not null && t_block.Length == expected;
+        ReferenceEquals(ThreadBlock.Owner, this) && ThreadBlock.Index == index && ThreadBlock.Buffer is not null && ThreadBlock.Length == expected;
 
     // A short read (the engine reads a file's head before the whole file) leaves its block here for the next.
     private ReadOnlySpan<byte> CachedBlock(long index, int expected)
     {
         if (IsCached(index, expected))
         {
-            return t_block.Buffer.AsSpan(0, expected);
+            return ThreadBlock.Buffer.AsSpan(0, expected);
         }
 
-        byte[] buffer = t_block.Buffer is { } reused && reused.Length >= expected ? reused : new byte[Math.Max(expected, (int)_fs.BlockSize)];
-        t_block = default;
+        byte[] buffer = ThreadBlock.Buffer is { } reused && reused.Length >= expected ? reused : new byte[Math.Max(expected, (int)_fs.BlockSize)];
+        ThreadBlock = default;
         DecodeBlock(index, buffer.AsSpan(0, expected), expected);
-        t_block = (this, index, buffer, expected);
+        ThreadBlock = (this, index, buffer, expected);
         return buffer.AsSpan(0, expected);
     }
 

@@ -49,10 +49,10 @@ internal sealed class SquashFsLegacyFilesystem
     // The last few fragment blocks decoded on each thread: small files share them, and extraction reads
     // them from several threads at once, so no lock is held while one decodes.
     [ThreadStatic]
-    private static (SquashFsLegacyFilesystem? Owner, uint Index, byte[]? Data, int Length)[]? t_fragments;
+    private static (SquashFsLegacyFilesystem? Owner, uint Index, byte[]? Data, int Length)[]? ThreadFragments;
 
     [ThreadStatic]
-    private static int t_nextFragment;
+    private static int ThreadNextFragment;
 
     public SquashFsLegacyFilesystem(IByteSource source, SquashFsLegacySuperblock sb, SquashFsCodec codec, ReadContext context)
     {
@@ -548,7 +548,7 @@ internal sealed class SquashFsLegacyFilesystem
     /// <summary>Copies <paramref name="output"/>.Length bytes of fragment <paramref name="index"/> from <paramref name="offset"/>.</summary>
     public void ReadFragment(uint index, uint offset, Span<byte> output)
     {
-        var slots = t_fragments ??= new (SquashFsLegacyFilesystem?, uint, byte[]?, int)[FragmentSlots];
+        var slots = ThreadFragments ??= new (SquashFsLegacyFilesystem?, uint, byte[]?, int)[FragmentSlots];
         foreach (var slot in slots)
         {
             if (ReferenceEquals(slot.Owner, this) && slot.Index == index && slot.Data is not null)
@@ -568,8 +568,8 @@ internal sealed class SquashFsLegacyFilesystem
         _meta.ReadTableEntry(_fragmentIndex, index, entry);
         long start = (long)Math.Min(U64(entry), long.MaxValue);
         uint size = U32(entry[8..]);
-        int k = t_nextFragment;
-        t_nextFragment = (k + 1) % slots.Length;
+        int k = ThreadNextFragment;
+        ThreadNextFragment = (k + 1) % slots.Length;
         byte[] data = slots[k].Data is { } reused && reused.Length >= BlockSize ? reused : new byte[BlockSize];
         slots[k] = default;
         int n = ReadDataBlock(start, size, data);
