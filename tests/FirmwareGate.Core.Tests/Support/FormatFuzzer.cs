@@ -10,6 +10,14 @@ namespace FirmwareGate.Core.Tests.Support;
 /// </summary>
 internal static class FormatFuzzer
 {
+    /// <summary><see cref="Run"/> on a worker thread, failing when it takes longer than <paramref name="bound"/> (a hang).</summary>
+    public static async Task<int> RunWithin(IFormatReader reader, byte[] original, int seed, TimeSpan bound, int mutations = 300)
+    {
+        var task = Task.Run(() => Run(reader, original, seed, mutations));
+        Assert.True(await Task.WhenAny(task, Task.Delay(bound)) == task, $"{mutations} mutated inputs did not finish in {bound.TotalSeconds} s");
+        return await task;
+    }
+
     public static int Run(IFormatReader reader, byte[] original, int seed, int mutations = 300)
     {
         var random = new Random(seed);

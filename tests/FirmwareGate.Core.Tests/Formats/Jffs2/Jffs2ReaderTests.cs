@@ -193,40 +193,7 @@ public sealed class Jffs2ReaderTests
     public async Task Mutated_images_raise_only_format_errors(string image)
     {
         byte[] original = System.IO.File.ReadAllBytes(Fixture(image));
-        var random = new Random(image.Aggregate(original.Length, (h, c) => (h * 31) + c));
-        var limits = ReadLimits.Default with { MaxTotalBytes = 64L << 20, MaxFiles = 5000 };
-        int identified = 0;
-        var task = Task.Run(() =>
-        {
-            for (int i = 0; i < 300; i++)
-            {
-                byte[] input = FuzzTests.Mutate(original, random);
-                var source = new MemoryByteSource(input);
-                using var context = new ReadContext(limits);
-                try
-                {
-                    if (!new Jffs2Reader().TryIdentify(source, out _))
-                    {
-                        continue;
-                    }
-
-                    identified++;
-                    var result = new Jffs2Reader().Read(source, context);
-                    Assert.InRange(result.Length, 1, input.Length);
-                    foreach (var e in result.FileSystem!.Entries.Where(e => e.Content is not null))
-                    {
-                        Bytes(e);
-                    }
-                }
-                catch (FirmwareFormatException)
-                {
-                    // The one allowed outcome for bad input.
-                }
-            }
-        });
-        var finished = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60)));
-        Assert.True(finished == task, "300 mutated images did not finish in 60 s");
-        await task;
+        int identified = await FormatFuzzer.RunWithin(new Jffs2Reader(), original, image.Aggregate(original.Length, (h, c) => (h * 31) + c), TimeSpan.FromSeconds(60));
         Assert.True(identified > 60, $"only {identified} mutated images were identified");
     }
 
